@@ -1,0 +1,20 @@
+# capstan_module(<name> DEPS <targets...>)
+#   Builds library capstan_<name> from the directory's *.cc except *_test.cc, and, when there are
+#   tests, a binary <name>_test from the *_test.cc files, each GoogleTest case a ctest test with the
+#   label `unit`. Modules list only what they may include (STYLE.md §4.2): DEPS are PUBLIC links.
+function(capstan_module name)
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  list(REMOVE_ITEM srcs ${tests})
+  add_library(capstan_${name} STATIC ${srcs})
+  target_include_directories(capstan_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(capstan_${name} PUBLIC ${M_DEPS})
+  target_precompile_headers(capstan_${name} PRIVATE <nlohmann/json.hpp> <string> <vector> <memory>)
+  if(tests)
+    add_executable(${name}_test ${tests})
+    target_link_libraries(${name}_test PRIVATE capstan_${name} ${M_TEST_DEPS} GTest::gtest_main GTest::gmock)
+    target_precompile_headers(${name}_test REUSE_FROM capstan_${name})
+    gtest_discover_tests(${name}_test PROPERTIES LABELS unit TIMEOUT 60 DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()
