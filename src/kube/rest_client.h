@@ -25,6 +25,7 @@ struct TransportStats {
   int64_t requests = 0;
   int64_t connections_opened = 0;  // new TCP/TLS connections made (libcurl CURLINFO_NUM_CONNECTS)
   int64_t retries = 0;
+  int64_t streams_opened = 0;      // connections made for watches (outside the pool)
 };
 
 class RestClient : public Client {
