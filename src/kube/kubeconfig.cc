@@ -21,6 +21,7 @@
 
 #include "base/base64.h"
 #include "base/json.h"
+#include "base/yaml.h"
 #include "kube/credential_providers.h"
 
 namespace capstan::kube {
@@ -85,16 +86,16 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// Parses the text of a kubeconfig file. An empty file (or only whitespace) is an empty config, as
-// kubectl treats it.
-// TODO(kcfg): parse YAML with base::ParseYamlStream once base/yaml lands; JSON only until then.
+// Parses the text of a kubeconfig file (YAML, or JSON which is YAML). An empty file (or only
+// comments) is an empty config, as kubectl treats it. Syntax errors give the line and column, not
+// the text around them.
 Result<Json> ParseConfigText(const std::string& text, const std::string& path) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  auto doc = base::ParseJson(text, "kubeconfig " + path);
-  // The parser's message may quote the text near the error, which may be a secret: say only where.
-  if (!doc.ok()) return Status::InvalidArgument("kubeconfig " + path + ": not valid YAML or JSON");
-  if (!doc->is_object()) return Status::InvalidArgument("kubeconfig " + path + ": not a mapping");
-  return doc;
+  CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::YamlDocument> docs,
+                           base::ParseYamlStream(text, "kubeconfig " + path));
+  if (docs.empty()) return Json::object();
+  if (docs.size() > 1) return Status::InvalidArgument("kubeconfig " + path + ": more than one YAML document");
+  if (!docs[0].value.is_object()) return Status::InvalidArgument("kubeconfig " + path + ": not a mapping");
+  return std::move(docs[0].value);
 }
 
 // Field access with errors naming "kubeconfig <file>: <where>.<field>".

@@ -266,6 +266,62 @@ TEST_F(KubeconfigTest, EmptyFileIsAnEmptyConfig) {
   EXPECT_EQ(cfg->server, "https://x");
 }
 
+TEST_F(KubeconfigTest, KubectlYaml) {
+  Write("ca.crt", kCaPem);
+  std::string path = Write("config",
+                           "# written by kubectl\n"
+                           "apiVersion: v1\n"
+                           "kind: Config\n"
+                           "preferences: {}\n"
+                           "clusters:\n"
+                           "- cluster:\n"
+                           "    certificate-authority: ca.crt\n"
+                           "    server: https://127.0.0.1:6443\n"
+                           "  name: local\n"
+                           "- cluster:\n"
+                           "    insecure-skip-tls-verify: true\n"
+                           "    server: https://10.0.0.1:443\n"
+                           "  name: lab\n"
+                           "contexts:\n"
+                           "- context:\n"
+                           "    cluster: local\n"
+                           "    namespace: capstan\n"
+                           "    user: admin\n"
+                           "  name: local\n"
+                           "- context: {cluster: lab, user: admin}\n"
+                           "  name: lab\n"
+                           "current-context: local\n"
+                           "users:\n"
+                           "- name: admin\n"
+                           "  user:\n"
+                           "    token: " + std::string(kToken) + "\n");
+  auto cfg = Load({path});
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->server, "https://127.0.0.1:6443");
+  EXPECT_EQ(cfg->ca_pem, kCaPem);
+  EXPECT_EQ(cfg->bearer_token, kToken);
+  EXPECT_EQ(cfg->default_namespace, "capstan");
+  EXPECT_FALSE(cfg->insecure_skip_tls_verify);
+  cfg = Load({path}, "lab");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_TRUE(cfg->insecure_skip_tls_verify);
+
+  // A kubeconfig with empty lists, as `kubectl config view` prints for a fresh file.
+  std::string bare = Write("bare", "apiVersion: v1\nclusters: null\ncontexts: null\nusers: null\ncurrent-context: \"\"\n");
+  cfg = Load({bare, path});
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->context_name, "local");
+
+  // A syntax error names the file and the line.
+  std::string broken = Write("broken", "users:\n- name: admin\n  user:\n    token: " + std::string(kToken) + "\n   bad: [\n");
+  cfg = Load({broken});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(cfg.status().message().rfind("kubeconfig " + broken + ": ", 0), 0u) << cfg.status().message();
+  EXPECT_NE(cfg.status().message().find("line"), std::string::npos) << cfg.status().message();
+  ExpectNoSecrets(cfg.status().message());
+}
+
 TEST_F(KubeconfigTest, MissingContextClusterUserAndFileErrors) {
   Json users = {User("admin", {{"token", kToken}, {"client-certificate-data", base::Base64Encode(kCertPem)},
                                {"client-key", "k.pem"}}),
