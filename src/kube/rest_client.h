@@ -32,6 +32,9 @@ class RestClient : public Client {
  public:
   // Validates |config| (server URL, PEM blobs) and builds the client. kInvalidArgument on bad config.
   static base::Result<std::unique_ptr<RestClient>> Create(RestConfig config);
+  // The static factory above would hide Client::Create (POST an object) for callers holding a
+  // RestClient&; bring it back.
+  using Client::Create;
 
   virtual TransportStats stats() const = 0;
 };
