@@ -19,12 +19,16 @@ Json FromSimd(simdjson::dom::element e) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY: {
       Json out = Json::array();
-      for (simdjson::dom::element child : e.get_array().value_unsafe()) out.push_back(FromSimd(child));
+      // Copy the array out of the simdjson_result first: value_unsafe() returns a reference into the
+      // temporary result, which a range-for would keep using after it died (crashes at -O2).
+      simdjson::dom::array array = e.get_array().value_unsafe();
+      for (simdjson::dom::element child : array) out.push_back(FromSimd(child));
       return out;
     }
     case simdjson::dom::element_type::OBJECT: {
       Json out = Json::object();
-      for (auto field : e.get_object().value_unsafe()) {
+      simdjson::dom::object object = e.get_object().value_unsafe();  // see ARRAY above
+      for (auto field : object) {
         out.emplace(std::string(field.key), FromSimd(field.value));
       }
       return out;
