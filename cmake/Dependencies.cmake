@@ -12,3 +12,4 @@ find_package(rapidcheck REQUIRED)  # targets rapidcheck, rapidcheck_gtest (not n
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+pkg_check_modules(GIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
