@@ -156,6 +156,21 @@ TEST_F(ExecPluginTest, KubeconfigRejectsUnsupportedApiVersion) {
       << cfg.status().message();
 }
 
+TEST_F(ExecPluginTest, KubeconfigRefusesInteractiveAlways) {
+  Json kc = {{"current-context", "c"},
+             {"clusters", {{{"name", "c"}, {"cluster", {{"server", "https://x"}}}}}},
+             {"contexts", {{{"name", "c"}, {"context", {{"cluster", "c"}, {"user", "u"}}}}}},
+             {"users", {{{"name", "u"}, {"user", {{"exec", {{"apiVersion", kExecApiV1}, {"command", "plugin"},
+                                                          {"interactiveMode", "Always"}}}}}}}}};
+  Write(dir_ + "/config", kc.dump());
+  KubeconfigOptions o;
+  o.paths = {dir_ + "/config"};
+  auto cfg = LoadKubeconfig(o);
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.status().message(), "kubeconfig " + dir_ + "/config: users[u].exec.interactiveMode: Always needs a "
+                                    "terminal; capstan runs exec plugins without one");
+}
+
 TEST_F(ExecPluginTest, CachedUntilExpiry) {
   Respond(TokenResponse("2030-01-01T00:00:00Z"));
   system_clock::time_point now = system_clock::from_time_t(1893456000 - 3600);  // 2029-12-31T23:00Z

@@ -293,6 +293,10 @@ Result<std::shared_ptr<CredentialProvider>> MakeExecProvider(const Fields& user,
       pc.env.emplace_back(std::move(name), std::move(value));
     }
   }
+  CAPSTAN_ASSIGN_OR_RETURN(std::string interactive, f.String(exec, "interactiveMode"));
+  if (interactive == "Always") {
+    return f.Error("interactiveMode", "Always needs a terminal; capstan runs exec plugins without one");
+  }
   CAPSTAN_ASSIGN_OR_RETURN(pc.install_hint, f.String(exec, "installHint"));
   CAPSTAN_ASSIGN_OR_RETURN(bool provide_cluster, f.Bool(exec, "provideClusterInfo"));
   if (provide_cluster) pc.cluster = ExecClusterInfo(cfg);

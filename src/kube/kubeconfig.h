@@ -10,7 +10,14 @@
 // v1beta1); the context's namespace. Relative paths resolve against the file that names them.
 //
 // Errors: kInvalidArgument or kNotFound naming the file and the field ("kubeconfig /x/config:
-// users[admin].client-key: file /x/k.pem not found"). Secret values never appear in messages.
+// users[admin].client-key: open /x/k.pem: No such file or directory", "kubeconfig /x/config: context
+// \"foo\" not found"). Secret values never appear in messages. No kubeconfig at all: kNotFound "no
+// kubeconfig: set KUBECONFIG or create ~/.kube/config". Explicit |paths| must exist; files listed in
+// $KUBECONFIG that do not are skipped, as kubectl does.
+//
+// Credentials that change (tokenFile, exec plugins, the in-cluster token) come as a
+// RestConfig::credentials provider (credential_providers.h); exec plugins run without a terminal, so
+// interactiveMode: Always is refused.
 //
 // Thread safety: the functions are thread-compatible; the returned RestConfig is a value.
 
