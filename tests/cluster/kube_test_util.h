@@ -14,6 +14,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -83,6 +85,16 @@ inline std::string RunLocalCluster(const std::vector<std::string>& args,
   return r->stdout_text + r->stderr_text;
 }
 
+// Polls |pred| every 50 ms until it holds or |timeout| passes (ClusterTest::WaitFor for plain tests).
+inline bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 // A scratch directory, removed with its content at scope end.
 class TempDir {
  public:
@@ -113,8 +125,9 @@ class TempDir {
 };
 
 // A kubeconfig (JSON, which is YAML) with one context for |server| and the given cluster and user
-// fields.
-inline std::string KubeconfigText(const std::string& server, base::Json cluster_extra, base::Json user) {
+// fields, and the context's |ns| if not empty.
+inline std::string KubeconfigText(const std::string& server, base::Json cluster_extra, base::Json user,
+                                  const std::string& ns = "") {
   base::Json cluster = cluster_extra.is_object() ? cluster_extra : base::Json::object();
   cluster["server"] = server;
   base::Json cfg = {
@@ -125,6 +138,7 @@ inline std::string KubeconfigText(const std::string& server, base::Json cluster_
       {"contexts", {{{"name", "ctx"}, {"context", {{"cluster", "c"}, {"user", "u"}}}}}},
       {"current-context", "ctx"},
   };
+  if (!ns.empty()) cfg["contexts"][0]["context"]["namespace"] = ns;
   return cfg.dump(2);
 }
 
