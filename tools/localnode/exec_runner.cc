@@ -41,15 +41,19 @@ bool SleepFor(std::chrono::milliseconds d, bool forever, std::stop_token stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
-  if (forever) return cv.wait(lock, stop, [] { return false; }), true;
-  return cv.wait_for(lock, stop, d, [] { return false; });
+  if (forever) {
+    cv.wait(lock, stop, [] { return false; });
+  } else {
+    cv.wait_for(lock, stop, d, [] { return false; });
+  }
+  return stop.stop_requested();
 }
 
 // Exit code and log of one container run.
 std::pair<int, std::string> RunContainer(const ContainerRun& c, std::stop_token stop, bool& cancelled) {
   cancelled = false;
   if (c.argv.empty()) {
-    if (SleepFor(c.run_time, c.forever, stop) || stop.stop_requested()) {
+    if (SleepFor(c.run_time, c.forever, stop)) {
       cancelled = true;
       return {0, ""};
     }

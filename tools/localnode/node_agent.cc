@@ -25,7 +25,8 @@ bool SleepFor(std::chrono::milliseconds d, std::stop_token stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
-  return !cv.wait_for(lock, stop, d, [] { return false; });
+  cv.wait_for(lock, stop, d, [] { return false; });
+  return !stop.stop_requested();
 }
 
 std::string Uid(const Json& obj) { return base::GetStringAt(obj, "metadata/uid"); }

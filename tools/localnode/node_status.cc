@@ -23,6 +23,9 @@ Json NodeObject(const NodeConfig& config) {
 }
 
 Json NodeStatusPatch(const NodeConfig& config, Clock::time_point ready_since, Clock::time_point now) {
+  // The Hostname address is 127.0.0.1, as with a kubelet run with --hostname-override=127.0.0.1: the
+  // API server prefers Hostname when it proxies pods/log to the kubelet port, and the node name does
+  // not resolve.
   std::string since = FormatTime(ready_since);
   std::string beat = FormatTime(now);
   auto condition = [&](const char* type, const char* status, const char* reason, const char* message) {
@@ -47,7 +50,7 @@ Json NodeStatusPatch(const NodeConfig& config, Clock::time_point ready_since, Cl
                               "capstan-localnode has sufficient PID available"),
                     condition("Ready", "True", "KubeletReady", "capstan-localnode is posting ready status")})},
       {"addresses", Json::array({Json{{"type", "InternalIP"}, {"address", "127.0.0.1"}},
-                                 Json{{"type", "Hostname"}, {"address", config.name}}})},
+                                 Json{{"type", "Hostname"}, {"address", "127.0.0.1"}}})},
       {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", config.port}}}}},
       {"capacity", resources},
       {"allocatable", resources},

@@ -35,7 +35,8 @@ struct NodeConfig {
 // The Node to create: name and the well-known labels (hostname, os, arch).
 base::Json NodeObject(const NodeConfig& config);
 
-// A merge patch for the status subresource: {"status": {...}}. |ready_since| is the conditions'
+// A merge patch for the status subresource: {"status": {...}}. Addresses: InternalIP and Hostname
+// both 127.0.0.1 (the API server dials the Hostname one first for logs). |ready_since| is the conditions'
 // lastTransitionTime (when this agent started), |now| their lastHeartbeatTime.
 base::Json NodeStatusPatch(const NodeConfig& config, Clock::time_point ready_since, Clock::time_point now);
 
