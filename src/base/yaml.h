@@ -71,8 +71,9 @@ struct YamlLimits {
 Result<std::vector<YamlDocument>> ParseYamlStream(std::string_view text, std::string_view source,
                                                   const YamlLimits& limits = {});
 
-// Parses |text| as exactly one document. Errors as ParseYamlStream, plus kInvalidArgument when the
-// stream holds no document or more than one.
+// Parses |text| as exactly one document; an empty or null document is returned as null (unlike
+// ParseYamlStream, which drops it). Errors as ParseYamlStream, plus kInvalidArgument "<source>:
+// expected one YAML document, found <n>" when the stream holds none (empty text) or more than one.
 Result<Json> ParseYaml(std::string_view text, std::string_view source, const YamlLimits& limits = {});
 
 // |value| as one YAML document, kubectl style, ending in a newline. Invalid UTF-8 in strings is

@@ -122,6 +122,13 @@ TEST(YamlEmitTest, ScalarsNumbersAndKeys) {
   EXPECT_EQ(EmitYaml(Json({1, Json::array({2, 3})})), "- 1\n- - 2\n  - 3\n");
 }
 
+TEST(YamlEmitTest, LongLinesAreNotWrapped) {
+  std::string words;
+  for (int i = 0; i < 40; ++i) words += "word ";
+  words += "end";
+  EXPECT_EQ(EmitYaml(Json({{"k", words}})), "k: " + words + "\n");
+}
+
 TEST(YamlEmitTest, InvalidUtf8IsReplaced) {
   std::string bad = "a\xff" "b";
   EXPECT_EQ(EmitYaml(Json({{"k", bad}})), "k: a\xEF\xBF\xBD" "b\n");

@@ -233,8 +233,10 @@ TEST(YamlKeyTest, DuplicateKeysAreErrorsNamingKeyAndLines) {
   EXPECT_THAT(Error("<<: {a: 1}\n<<: {b: 1}\n"), HasSubstr("mapping key \"<<\" already defined"));
 }
 
-TEST(YamlKeyTest, QuotedMergeKeyIsAnOrdinaryKey) {
+TEST(YamlKeyTest, QuotedOrStrTaggedMergeKeyIsAnOrdinaryKey) {
   EXPECT_EQ(Parse("'<<': x\n"), Json({{"<<", "x"}}));
+  EXPECT_EQ(Parse("!!str <<: x\n"), Json({{"<<", "x"}}));
+  EXPECT_EQ(Parse("a: &a {x: 1}\nb:\n  !!merge <<: *a\n")["b"], Json({{"x", 1}}));
 }
 
 // --- Streams ---
