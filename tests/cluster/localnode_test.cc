@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -351,8 +352,10 @@ int FreePort() {
 // One capstan-localnode process for node |node|, its output in |log|.
 class AgentProcess {
  public:
-  AgentProcess(std::string node, int port, std::string cert, std::string key, std::string log)
-      : node_(std::move(node)), port_(port), cert_(std::move(cert)), key_(std::move(key)), log_(std::move(log)) {}
+  AgentProcess(std::string node, int port, std::string cert, std::string key, std::string log,
+               std::vector<std::string> extra_args = {})
+      : node_(std::move(node)), port_(port), cert_(std::move(cert)), key_(std::move(key)), log_(std::move(log)),
+        extra_args_(std::move(extra_args)) {}
   ~AgentProcess() { Kill(SIGKILL); }
 
   void Start() {
@@ -361,6 +364,7 @@ class AgentProcess {
     std::vector<std::string> args = {bin, "--kubeconfig", testing::TestKubeconfigPath(), "--node-name", node_,
                                      "--port", std::to_string(port_), "--tls-cert", cert_, "--tls-key", key_,
                                      "--heartbeat-seconds", "2"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -400,21 +404,40 @@ class AgentProcess {
   std::string node_;
   int port_;
   std::string cert_, key_, log_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
 };
 
-TEST_F(LocalNodeTest, RestartedAgentPicksItsPodsUpAgain) {
+// A second node of the test's own: its name, a TLS pair and a free port; the agent is not started.
+struct SecondNode {
+  std::string name;
+  std::filesystem::path dir;
+  std::unique_ptr<AgentProcess> agent;
+};
+
+SecondNode MakeSecondNode(const std::string& prefix, std::vector<std::string> extra_args = {}) {
+  SecondNode n;
   std::random_device rd;
-  const std::string node = "local-node-2-" + std::to_string(rd() % 1000000);
-  auto dir = std::filesystem::temp_directory_path() / ("capstan-" + node);
-  std::filesystem::create_directories(dir);
-  std::string cert = (dir / "kubelet.crt").string(), key = (dir / "kubelet.key").string();
+  n.name = prefix + "-" + std::to_string(rd() % 1000000);
+  n.dir = std::filesystem::temp_directory_path() / ("capstan-" + n.name);
+  std::filesystem::create_directories(n.dir);
+  std::string cert = (n.dir / "kubelet.crt").string(), key = (n.dir / "kubelet.key").string();
   std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=" +
-                    node + " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+                    n.name + " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
+                    " >/dev/null 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   int port = FreePort();
-  ASSERT_GT(port, 0);
-  AgentProcess agent(node, port, cert, key, (dir / "agent.log").string());
+  EXPECT_GT(port, 0);
+  n.agent = std::make_unique<AgentProcess>(n.name, port, cert, key, (n.dir / "agent.log").string(),
+                                           std::move(extra_args));
+  return n;
+}
+
+TEST_F(LocalNodeTest, RestartedAgentPicksItsPodsUpAgain) {
+  SecondNode second = MakeSecondNode("local-node-2");
+  ASSERT_FALSE(HasFailure());
+  const std::string& node = second.name;
+  AgentProcess& agent = *second.agent;
 
   auto node_ready = [&] {
     auto n = client().Get(kNode, "", node);
@@ -460,7 +483,36 @@ TEST_F(LocalNodeTest, RestartedAgentPicksItsPodsUpAgain) {
 
   agent.Kill(SIGTERM);
   (void)client().Delete(kNode, "", node, {});
-  if (!HasFailure()) std::filesystem::remove_all(dir);
+  if (!HasFailure()) std::filesystem::remove_all(second.dir);
+}
+
+TEST_F(LocalNodeTest, ExecFlagRunsTheContainersCommand) {
+  SecondNode second = MakeSecondNode("local-node-exec", {"--exec"});
+  ASSERT_FALSE(HasFailure());
+  AgentProcess& agent = *second.agent;
+  agent.Start();
+  ASSERT_TRUE(WaitFor([&] {
+    auto n = client().Get(kNode, "", second.name);
+    return n.ok() && ConditionStatus(*n, "Ready") == "True";
+  }, seconds(30))) << agent.Log();
+
+  Json pod = Pod(ns(), "cmd", "Never", {{"localnode.capstan.dev/exit-code", "9"}});  // the real code wins
+  pod["spec"]["nodeName"] = second.name;
+  pod["spec"]["containers"][0]["command"] = Json::array({"sh", "-c"});
+  pod["spec"]["containers"][0]["args"] = Json::array({"echo \"hello $GREETING\"; sleep 0.2; exit 4"});
+  pod["spec"]["containers"][0]["env"] = Json::array({Json{{"name", "GREETING"}, {"value", "from the host"}}});
+  ASSERT_TRUE(client().Create(pod, {}).ok());
+  Json done = WaitForPhase("cmd", "Failed", seconds(30));
+  EXPECT_EQ(IntAt(done, "/status/containerStatuses/0/state/terminated/exitCode"_json_pointer), 4) << done.dump();
+  auto log = client().PodLogs(ns(), "cmd", {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ(*log, "hello from the host\n");
+
+  ASSERT_TRUE(client().Delete(kPod, ns(), "cmd", {}).ok());
+  EXPECT_TRUE(WaitGone(kPod, "cmd", seconds(10)));
+  agent.Kill(SIGTERM);
+  (void)client().Delete(kNode, "", second.name, {});
+  if (!HasFailure()) std::filesystem::remove_all(second.dir);
 }
 
 }  // namespace
