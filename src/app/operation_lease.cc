@@ -1,0 +1,134 @@
+// Copyright 2026 The capstan Authors.
+
+#include "app/operation_lease.h"
+
+#include <ctime>
+
+#include "base/json.h"
+
+namespace capstan::app {
+namespace {
+
+const core::Gvk kLease{"coordination.k8s.io", "v1", "Lease"};
+
+int64_t SystemNowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string FormatMicroTime(int64_t unix_micros) {
+  std::time_t secs = static_cast<std::time_t>(unix_micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(unix_micros % 1000000));
+  return buf;
+}
+
+base::Result<int64_t> ParseMicroTime(std::string_view text) {
+  std::string s(text);
+  std::tm tm{};
+  const char* p = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (p == nullptr) return base::Status::InvalidArgument("\"" + s + "\" is not a MicroTime");
+  int64_t micros = 0;
+  if (*p == '.') {
+    ++p;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') {
+      if (digits < 6) micros = micros * 10 + (*p - '0');
+      ++digits;
+      ++p;
+    }
+    for (; digits < 6; ++digits) micros *= 10;
+  }
+  if (*p != 'Z' || p[1] != '\0') return base::Status::InvalidArgument("\"" + s + "\" is not a UTC MicroTime");
+  return static_cast<int64_t>(timegm(&tm)) * 1000000 + micros;
+}
+
+OperationLease::OperationLease(kube::Client& client, std::string app_namespace, std::string app_name,
+                               std::string holder, LeaseOptions opts)
+    : client_(client),
+      namespace_(std::move(app_namespace)),
+      name_("capstan-op-" + app_name),
+      holder_(std::move(holder)),
+      opts_(std::move(opts)) {
+  if (!opts_.now_micros) opts_.now_micros = SystemNowMicros;
+}
+
+base::Status OperationLease::Write(const base::Json* live) {
+  const std::string now = FormatMicroTime(opts_.now_micros());
+  base::Json lease = {{"apiVersion", "coordination.k8s.io/v1"},
+                      {"kind", "Lease"},
+                      {"metadata", {{"name", name_}, {"namespace", namespace_}}},
+                      {"spec",
+                       {{"holderIdentity", holder_},
+                        {"leaseDurationSeconds", opts_.duration.count()},
+                        {"renewTime", now}}}};
+  if (live == nullptr) {
+    lease["spec"]["acquireTime"] = now;
+    base::Result<base::Json> created = client_.Create(lease, {});
+    if (created.status().IsAlreadyExists()) {
+      return base::Status::FailedPrecondition("operation lease " + namespace_ + "/" + name_ +
+                                              " was taken by another runner at the same moment");
+    }
+    return created.status();
+  }
+  // Optimistic concurrency: the update fails with kConflict if someone else wrote first.
+  lease["metadata"]["resourceVersion"] = base::GetStringAt(*live, "metadata/resourceVersion");
+  const bool same_holder = base::GetStringAt(*live, "spec/holderIdentity") == holder_;
+  lease["spec"]["acquireTime"] = same_holder ? base::GetStringAt(*live, "spec/acquireTime") : now;
+  base::Result<base::Json> updated = client_.Update(lease, {});
+  if (updated.status().IsConflict()) {
+    return base::Status::FailedPrecondition("operation lease " + namespace_ + "/" + name_ +
+                                            " changed hands while renewing");
+  }
+  return updated.status();
+}
+
+base::Status OperationLease::Acquire() {
+  base::Result<base::Json> live = client_.Get(kLease, namespace_, name_);
+  if (!live.ok()) {
+    if (!live.status().IsNotFound()) return live.status();
+    return Write(nullptr);
+  }
+  const std::string holder = base::GetStringAt(*live, "spec/holderIdentity");
+  if (holder != holder_) {
+    base::Result<int64_t> renewed = ParseMicroTime(base::GetStringAt(*live, "spec/renewTime"));
+    int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
+    bool expired = !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros();
+    if (!expired) {
+      return base::Status::FailedPrecondition("the operation is being run by " + holder + " (lease " + namespace_ +
+                                              "/" + name_ + ")");
+    }
+  }
+  return Write(&*live);
+}
+
+base::Status OperationLease::Renew() {
+  base::Result<base::Json> live = client_.Get(kLease, namespace_, name_);
+  if (!live.ok()) {
+    return live.status().IsNotFound()
+               ? base::Status::FailedPrecondition("operation lease " + namespace_ + "/" + name_ + " is gone")
+               : live.status();
+  }
+  if (base::GetStringAt(*live, "spec/holderIdentity") != holder_) {
+    return base::Status::FailedPrecondition("operation lease " + namespace_ + "/" + name_ + " was taken by " +
+                                            base::GetStringAt(*live, "spec/holderIdentity"));
+  }
+  return Write(&*live);
+}
+
+base::Status OperationLease::Release() {
+  base::Result<base::Json> live = client_.Get(kLease, namespace_, name_);
+  if (!live.ok()) return live.status().IsNotFound() ? base::Status() : live.status();
+  if (base::GetStringAt(*live, "spec/holderIdentity") != holder_) return base::Status();
+  kube::DeleteOptions opts;
+  opts.precondition_resource_version = base::GetStringAt(*live, "metadata/resourceVersion");
+  base::Status s = client_.Delete(kLease, namespace_, name_, opts);
+  return s.IsNotFound() || s.IsConflict() ? base::Status() : s;
+}
+
+}  // namespace capstan::app

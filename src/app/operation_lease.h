@@ -1,0 +1,65 @@
+// Copyright 2026 The capstan Authors.
+//
+// OperationLease: who runs an Application's operation (DESIGN §8.4). A runner — the CLI that asked
+// for a sync, or a controller replica — takes the coordination.k8s.io/v1 Lease "capstan-op-<app>" in
+// the Application's namespace before driving the operation, renews it every 5 s while it runs
+// (leaseDurationSeconds 15) and releases it when the operation ends. Two runners never drive one app
+// at once: a Lease held by someone else and not expired cannot be taken. No Lease exists while no
+// operation runs.
+//
+// Thread safety: an OperationLease is used by one runner thread; distinct instances (even in
+// different processes) coordinate through the API server's optimistic concurrency.
+
+#ifndef CAPSTAN_APP_OPERATION_LEASE_H_
+#define CAPSTAN_APP_OPERATION_LEASE_H_
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "kube/client.h"
+
+namespace capstan::app {
+
+struct LeaseOptions {
+  std::chrono::seconds duration{15};
+  // Wall clock in microseconds since the epoch; tests replace it.
+  std::function<int64_t()> now_micros;
+};
+
+class OperationLease {
+ public:
+  // |client| must outlive this. |holder| names this runner ("capstan-cli/<host>/<pid>").
+  OperationLease(kube::Client& client, std::string app_namespace, std::string app_name, std::string holder,
+                 LeaseOptions opts = {});
+
+  // Takes the Lease: creates it, or takes it over when it has expired or this holder already holds
+  // it. kFailedPrecondition naming the current holder when another runner holds it; other errors as
+  // the client returns them.
+  base::Status Acquire();
+  // Extends the Lease. kFailedPrecondition when it was lost (taken over after expiring).
+  base::Status Renew();
+  // Deletes the Lease if this holder still holds it. OK when it is already gone.
+  base::Status Release();
+
+  const std::string& name() const { return name_; }
+
+ private:
+  base::Status Write(const base::Json* live);
+
+  kube::Client& client_;
+  std::string namespace_;
+  std::string name_;
+  std::string holder_;
+  LeaseOptions opts_;
+};
+
+// MicroTime as the API server writes it: "2026-11-27T03:00:00.123456Z".
+std::string FormatMicroTime(int64_t unix_micros);
+// Parses MicroTime or RFC 3339 with any number of fractional digits; kInvalidArgument otherwise.
+base::Result<int64_t> ParseMicroTime(std::string_view text);
+
+}  // namespace capstan::app
+
+#endif  // CAPSTAN_APP_OPERATION_LEASE_H_
