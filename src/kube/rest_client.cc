@@ -70,7 +70,7 @@ class RestClientImpl : public RestClient {
   }
 
   Result<ListResult> List(const core::Gvk& gvk, std::string_view ns, const ListOptions& opts) override {
-    std::string what = "list " + DescribeObject(gvk, "", "") + InNamespace(ns);
+    std::string what = "list " + DescribeKind(gvk) + InNamespace(ns);
     auto res = Resolve(gvk);
     if (!res.ok()) return res.status().Annotate(what);
     Query q;
@@ -206,7 +206,7 @@ class RestClientImpl : public RestClient {
 
   Status Watch(const core::Gvk& gvk, std::string_view ns, const WatchOptions& opts,
                const std::function<bool(const WatchEvent&)>& on_event, std::stop_token stop) override {
-    std::string what = "watch " + DescribeObject(gvk, "", "") + InNamespace(ns);
+    std::string what = "watch " + DescribeKind(gvk) + InNamespace(ns);
     auto res = Resolve(gvk);
     if (!res.ok()) return res.status().Annotate(what);
     Query q;

@@ -68,13 +68,12 @@ std::string ResourcePath(const ApiResource& res, std::string_view ns, std::strin
   return path;
 }
 
+std::string DescribeKind(const core::Gvk& gvk) {
+  return gvk.group.empty() ? gvk.kind : gvk.group + "/" + gvk.kind;
+}
+
 std::string DescribeObject(const core::Gvk& gvk, std::string_view ns, std::string_view name) {
-  std::string out;
-  if (!gvk.group.empty()) {
-    out += gvk.group;
-    out += '/';
-  }
-  out += gvk.kind;
+  std::string out = DescribeKind(gvk);
   out += ' ';
   if (!ns.empty()) {
     out += ns;

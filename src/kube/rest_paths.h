@@ -45,6 +45,9 @@ std::string GroupVersionPath(std::string_view group, std::string_view version);
 std::string ResourcePath(const ApiResource& res, std::string_view ns, std::string_view name = {},
                          std::string_view subresource = {});
 
+// How messages name a kind: "apps/Deployment", "ConfigMap".
+std::string DescribeKind(const core::Gvk& gvk);
+
 // How messages name an object: "apps/Deployment ns/web", "ConfigMap ns/cfg", "Namespace prod"
 // (no namespace part when |ns| is empty).
 std::string DescribeObject(const core::Gvk& gvk, std::string_view ns, std::string_view name);

@@ -43,6 +43,8 @@ TEST(RestPathsTest, DescribeObject) {
   EXPECT_EQ(DescribeObject({"apps", "v1", "Deployment"}, "ns", "web"), "apps/Deployment ns/web");
   EXPECT_EQ(DescribeObject({"", "v1", "ConfigMap"}, "ns", "cfg"), "ConfigMap ns/cfg");
   EXPECT_EQ(DescribeObject({"", "v1", "Namespace"}, "", "prod"), "Namespace prod");
+  EXPECT_EQ(DescribeKind({"apps", "v1", "Deployment"}), "apps/Deployment");
+  EXPECT_EQ(DescribeKind({"", "v1", "Pod"}), "Pod");
 }
 
 }  // namespace
