@@ -484,6 +484,30 @@ TEST(HttpTransportTest, StreamStopsPromptlyOnStopAndWhenTheHandlerSaysSo) {
   quit = true;
 }
 
+TEST(HttpTransportTest, AStalledStreamTimesOut) {
+  TestServer srv;
+  std::atomic<bool> quit{false};
+  srv->Get("/stall", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [&](size_t, httplib::DataSink& sink) {
+      static const std::string first = "x\n";
+      sink.write(first.data(), first.size());
+      while (!quit && sink.is_writable()) std::this_thread::sleep_for(10ms);  // then silence
+      return false;
+    });
+  });
+  srv.Start();
+  HttpRequest req = Get("/stall");
+  req.timeout_seconds = 1;  // for streams: at most this long without a byte
+  auto start = std::chrono::steady_clock::now();
+  auto r = MakeTransport(ConfigFor(srv.url()))->Stream(req, [](std::string_view) { return true; }, std::stop_token());
+  auto took = std::chrono::steady_clock::now() - start;
+  quit = true;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), base::StatusCode::kTimeout) << r.status().ToString();
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 8s);  // curl averages the speed over a few seconds, so "stalled" is noticed late
+}
+
 TEST(HttpTransportTest, StreamReturnsTheErrorBodyOfANon2xxAnswer) {
   TestServer srv;
   srv->Get("/gone", [](const httplib::Request&, httplib::Response& res) {

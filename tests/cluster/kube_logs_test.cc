@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 class KubeLogsTest : public ClusterTest {};
 
-TEST_F(KubeLogsTest, PodLogsWithContainerTailLimitAndPrevious) {
+TEST_F(KubeLogsTest, PodLogsWithContainerTailAndLimit) {
   Json pod = Json::parse(R"({"apiVersion":"v1","kind":"Pod",
     "metadata":{"name":"chatty","namespace":")" + ns() + R"(",
                 "annotations":{"localnode.capstan.dev/log":"one\ntwo\nthree\n"}},
