@@ -4,17 +4,20 @@
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
-
 #include "base/log.h"
 #include "cli/commands/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"capstan: GitOps continuous delivery in phases and waves with hooks, Argo CD compatible"};
   app.require_subcommand(1);
-  std::string log_level = "info";
+  std::string log_level = "warn";
+  capstan::cli::ClusterFlags cluster;
   app.add_option("--log-level", log_level, "debug|info|warn|error|off")->capture_default_str();
-  capstan::cli::RegisterCommands(app);
+  app.add_option("--kubeconfig", cluster.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
+  app.add_option("--context", cluster.context, "The kubeconfig context to use");
+  app.fallthrough();
+  app.parse_complete_callback([&] { capstan::base::InitLogging(log_level); });
+  capstan::cli::RegisterCommands(app, cluster);
   CLI11_PARSE(app, argc, argv);
-  return 0;
+  return capstan::cli::ExitCode();
 }

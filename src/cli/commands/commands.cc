@@ -4,8 +4,19 @@
 
 #include <CLI/CLI.hpp>
 
-namespace capstan::cli {
+#include <atomic>
 
-void RegisterCommands(CLI::App& app) { RegisterVersion(app); }
+namespace capstan::cli {
+namespace {
+std::atomic<int> exit_code{0};
+}  // namespace
+
+void SetExitCode(int code) { exit_code = code; }
+int ExitCode() { return exit_code; }
+
+void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
+  RegisterVersion(app);
+  RegisterInstall(app, cluster);
+}
 
 }  // namespace capstan::cli

@@ -1,9 +1,12 @@
 // Copyright 2026 The capstan Authors.
 //
-// The subcommand table. Each subcommand lives in its own file and registers itself here.
+// The subcommand table. Each subcommand lives in its own file and registers itself here; a
+// subcommand's callback reports its exit code through SetExitCode.
 
 #ifndef CAPSTAN_CLI_COMMANDS_COMMANDS_H_
 #define CAPSTAN_CLI_COMMANDS_COMMANDS_H_
+
+#include <string>
 
 namespace CLI {
 class App;
@@ -11,11 +14,21 @@ class App;
 
 namespace capstan::cli {
 
-// Adds every subcommand to |app|. A subcommand's callback sets the process exit code through
-// ExitWith (commands.cc).
-void RegisterCommands(CLI::App& app);
+// Flags every command that talks to a cluster shares (kubectl's names).
+struct ClusterFlags {
+  std::string kubeconfig;  // "" = $KUBECONFIG or ~/.kube/config (or in-cluster)
+  std::string context;     // "" = current-context
+};
+
+// Adds every subcommand to |app|. |cluster| must outlive the parse and the callbacks.
+void RegisterCommands(CLI::App& app, ClusterFlags& cluster);
 
 void RegisterVersion(CLI::App& app);
+void RegisterInstall(CLI::App& app, ClusterFlags& cluster);
+
+// The process exit code (0 unless a command set another).
+void SetExitCode(int code);
+int ExitCode();
 
 }  // namespace capstan::cli
 
