@@ -3,8 +3,6 @@
 #include "source/git_fetch.h"
 
 #include <git2.h>
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -14,6 +12,7 @@
 #include "base/log.h"
 #include "source/git_url.h"
 #include "source/known_hosts.h"
+#include "source/timed_socket.h"
 #include "source/tls_verify.h"
 
 namespace capstan::source {
@@ -22,15 +21,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void WakeHandler(int) {}
-
-// Sends FetchWakeSignal() to the thread that created it, every 100 ms from |deadline| until it is
-// destroyed. Signals are sent under |mu_|, and the destructor takes |mu_| before returning, so none
-// arrives after the fetch is over.
+// Expires |deadline| (shutting its sockets down) when its time comes, unless destroyed first.
 class Watchdog {
  public:
-  explicit Watchdog(Clock::time_point deadline) : target_(pthread_self()), deadline_(deadline) {
-    thread_ = std::thread([this] { Run(); });
+  explicit Watchdog(SocketDeadline* deadline) : deadline_(deadline) {
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> l(mu_);
+      if (!cv_.wait_until(l, deadline_->deadline(), [&] { return done_; })) deadline_->Expire();
+    });
   }
   ~Watchdog() {
     {
@@ -44,17 +42,7 @@ class Watchdog {
   Watchdog& operator=(const Watchdog&) = delete;
 
  private:
-  void Run() {
-    std::unique_lock<std::mutex> l(mu_);
-    if (cv_.wait_until(l, deadline_, [&] { return done_; })) return;
-    while (!done_) {
-      pthread_kill(target_, FetchWakeSignal());
-      cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return done_; });
-    }
-  }
-
-  pthread_t target_;
-  Clock::time_point deadline_;
+  SocketDeadline* deadline_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;
@@ -196,19 +184,15 @@ base::Status MapGitError(int code, const CallbackState& st) {
 
 }  // namespace
 
-int FetchWakeSignal() { return SIGRTMIN + 4; }
-
 void EnsureLibgit2() {
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
-    struct sigaction sa {};
-    sa.sa_handler = WakeHandler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: interrupted system calls fail with EINTR
-    sigaction(FetchWakeSignal(), &sa, nullptr);
-    struct sigaction pipe {};
-    if (sigaction(SIGPIPE, nullptr, &pipe) == 0 && pipe.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
+    if (!RegisterTimedSocketStream()) {
+      int major = 0, minor = 0, rev = 0;
+      git_libgit2_version(&major, &minor, &rev);
+      CAPSTAN_LOG_WARN("libgit2 {}.{}.{}: fetch deadlines only bound transfers, not a silent server", major, minor, rev);
+    }
   });
 }
 
@@ -276,13 +260,16 @@ base::Status FetchRemote(git_repository* repo, const FetchSpec& spec) {
   git_strarray specs{const_cast<char**>(refspecs.data()), refspecs.size()};
 
   int rc;
+  SocketDeadline sockets(st.deadline);
   {
-    Watchdog watchdog(st.deadline);
+    ScopedSocketDeadline scope(&sockets);
+    Watchdog watchdog(&sockets);
     rc = git_remote_fetch(remote, &specs, &opts, "capstan fetch");
   }
   if (rc != 0) {
+    if (!st.error.ok() && st.error.code() != base::StatusCode::kTimeout) return st.error;
+    if (sockets.expired() || Clock::now() >= st.deadline) return st.TimeoutStatus();
     if (!st.error.ok()) return st.error;
-    if (Clock::now() >= st.deadline) return st.TimeoutStatus();
     return MapGitError(rc, st);
   }
 

@@ -3,14 +3,11 @@
 // Internal to source/: one libgit2 fetch into a cache repository, with capstan's credentials,
 // known_hosts and TLS checks, a deadline, and errors mapped to Status codes with the URL redacted.
 //
-// The deadline. libgit2 1.5 has no connect or read timeout (GIT_OPT_SET_SERVER_TIMEOUT and
-// GIT_OPT_SET_SERVER_CONNECT_TIMEOUT arrived in 1.7), so a server that accepts a connection and then
-// says nothing would block a fetch forever. Two mechanisms bound it: every libgit2 callback
-// (credentials, certificate check, sideband and transfer progress) fails once the deadline has
-// passed, which ends a slow transfer; and a watchdog thread, from the deadline on, sends the fetching
-// thread a signal (kWakeSignal, with an empty handler installed without SA_RESTART) every 100 ms
-// until the fetch returns, so a blocking connect(), recv() or poll() inside libgit2, mbedTLS or
-// libssh2 fails with EINTR. The fetch then returns kTimeout.
+// The deadline: every libgit2 callback (credentials, certificate check, sideband and transfer
+// progress) fails once it has passed, which ends a slow transfer; and the sockets of the fetch wait
+// only until it, and are shut down by a watchdog thread when it comes (timed_socket.h), which ends a
+// server that accepted the connection and says nothing. The fetch then returns kTimeout. (Name
+// resolution is not bounded by it: getaddrinfo has its own resolver timeouts.)
 //
 // Thread safety: FetchRemote may run on many threads at once (each with its own git_repository);
 // callers serialise fetches of one repository (Repository's lock).
@@ -29,12 +26,8 @@ struct git_repository;
 
 namespace capstan::source {
 
-// Initialises libgit2 once per process (and installs the watchdog's signal handler, and ignores
-// SIGPIPE if it is at its default, so a server closing a connection cannot kill the process).
+// Initialises libgit2 once per process and registers the timed socket stream (timed_socket.h).
 void EnsureLibgit2();
-
-// The signal the fetch watchdog uses to interrupt blocking system calls (SIGRTMIN + 4).
-int FetchWakeSignal();
 
 struct FetchSpec {
   std::string url;          // with no password in it

@@ -99,7 +99,9 @@ base::Result<std::unique_ptr<Repository>> Repository::Open(std::string_view url,
     std::error_code ec;
     r->url_ = fs::absolute(split.url, ec).lexically_normal().string();
   }
-  r->display_url_ = base::RedactUrl(r->url_);
+  // url_ holds no password (SplitUrlCredentials); an ssh user name is no secret and helps, an http
+  // user name may be a token: redacted.
+  r->display_url_ = parsed.scheme == "ssh" ? r->url_ : base::RedactUrl(r->url_);
   r->credentials_ = credentials;
   if (!r->credentials_.HasAuth() && (!split.user.empty() || !split.password.empty())) {
     if (parsed.scheme == "http" || parsed.scheme == "https") r->credentials_.username = split.user;
