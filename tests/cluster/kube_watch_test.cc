@@ -195,9 +195,39 @@ TEST_F(KubeWatchTest, ReflectorKeepsAStoreInStepWithTheServer) {
   EXPECT_EQ(reflector.stats().errors, 0) << reflector.stats().last_error;
 }
 
-// Compacts the test cluster's etcd and restarts its API server (scripts/local-cluster compact): other
-// tests running on the same cluster at that moment see it restart.
-TEST_F(KubeWatchTest, CompactsEtcd_WatchFromACompactedVersionIsGoneAndTheReflectorRelists) {
+// A local cluster of the test's own (no node agent), for tests that restart its API server: the
+// shared test cluster must not see that. Brought down when the test ends.
+struct OwnCluster {
+  explicit OwnCluster(std::string prefix) : name(prefix + std::to_string(getpid() % 100000)) {
+    RunLocalCluster({"--name", name, "up", "--no-node"}, 300s);
+    std::string env = RunLocalCluster({"--name", name, "env"});
+    while (!env.empty() && (env.back() == '\n' || env.back() == ' ')) env.pop_back();
+    kube::KubeconfigOptions ko;
+    ko.paths = {env.substr(env.find_last_of('\n') + 1)};
+    auto config = kube::LoadKubeconfig(ko);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    if (!config.ok()) return;
+    auto made = kube::RestClient::Create(*config);
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    if (made.ok()) client = std::move(*made);
+  }
+  ~OwnCluster() { RunLocalCluster({"--name", name, "down"}); }
+  std::string name;
+  std::unique_ptr<kube::RestClient> client;
+};
+
+// Compacts etcd and restarts the API server (scripts/local-cluster compact), on a cluster of its own.
+TEST(KubeWatchOwnClusterTest, WatchFromACompactedVersionIsGoneAndTheReflectorRelists) {
+  OwnCluster own("compact");
+  ASSERT_NE(own.client, nullptr);
+  kube::RestClient& cl = *own.client;
+  const std::string ns_name = "compact";
+  auto ns = [&] { return ns_name; };
+  auto client = [&]() -> kube::RestClient& { return cl; };
+  auto WaitFor = [](const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    return WaitUntil(pred, timeout);
+  };
+  ASSERT_TRUE(cl.Create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_name}}}}, {}).ok());
   Json labels = {{"reflected", "yes"}};
   auto before = client().Create(ConfigMap(ns(), "before", {{"v", "0"}}, labels), {});
   ASSERT_TRUE(before.ok());
@@ -213,7 +243,7 @@ TEST_F(KubeWatchTest, CompactsEtcd_WatchFromACompactedVersionIsGoneAndTheReflect
   Json secret = {{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "bump"}, {"namespace", ns()}}}};
   ASSERT_TRUE(client().Create(secret, {}).ok());
 
-  RunLocalCluster({"--name", ClusterName(TestKubeconfigPath()), "compact"});
+  RunLocalCluster({"--name", own.name, "compact"});
 
   // A watch from before the compaction: 410 Gone, whether as an HTTP status or an ERROR event.
   kube::WatchOptions wo;
@@ -245,22 +275,10 @@ TEST_F(KubeWatchTest, CompactsEtcd_WatchFromACompactedVersionIsGoneAndTheReflect
 
 // Starts a cluster of its own, restarts its API server under a running Reflector, then stops it.
 TEST(KubeReflectorOwnClusterTest, ReflectorSurvivesAnApiServerRestart) {
-  const std::string name = "restown" + std::to_string(getpid() % 100000);
-  struct Down {
-    std::string name;
-    ~Down() { RunLocalCluster({"--name", name, "down"}); }
-  } down{name};
-  RunLocalCluster({"--name", name, "up", "--no-node"}, 300s);
-  std::string env = RunLocalCluster({"--name", name, "env"});
-  while (!env.empty() && (env.back() == '\n' || env.back() == ' ')) env.pop_back();
-  std::string kubeconfig = env.substr(env.find_last_of('\n') + 1);
-  kube::KubeconfigOptions ko;
-  ko.paths = {kubeconfig};
-  auto config = kube::LoadKubeconfig(ko);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto made = kube::RestClient::Create(*config);
-  ASSERT_TRUE(made.ok()) << made.status().ToString();
-  kube::RestClient& client = **made;
+  OwnCluster own("restown");
+  ASSERT_NE(own.client, nullptr);
+  const std::string& name = own.name;
+  kube::RestClient& client = *own.client;
   const std::string ns = "reflect";
   ASSERT_TRUE(client.Create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}}, {}).ok());
 
