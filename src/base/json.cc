@@ -2,11 +2,16 @@
 
 #include "base/json.h"
 
+// simdjson 3.0 trips GCC 12's dangling-pointer analysis inside its own headers.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <simdjson.h>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #include <string>
 
