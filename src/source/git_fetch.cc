@@ -260,15 +260,15 @@ base::Status FetchRemote(git_repository* repo, const FetchSpec& spec) {
   git_strarray specs{const_cast<char**>(refspecs.data()), refspecs.size()};
 
   int rc;
-  SocketDeadline sockets(st.deadline);
+  auto sockets = std::make_shared<SocketDeadline>(st.deadline);
   {
-    ScopedSocketDeadline scope(&sockets);
-    Watchdog watchdog(&sockets);
+    ScopedSocketDeadline scope(sockets);
+    Watchdog watchdog(sockets.get());
     rc = git_remote_fetch(remote, &specs, &opts, "capstan fetch");
   }
   if (rc != 0) {
     if (!st.error.ok() && st.error.code() != base::StatusCode::kTimeout) return st.error;
-    if (sockets.expired() || Clock::now() >= st.deadline) return st.TimeoutStatus();
+    if (sockets->expired() || Clock::now() >= st.deadline) return st.TimeoutStatus();
     if (!st.error.ok()) return st.error;
     return MapGitError(rc, st);
   }

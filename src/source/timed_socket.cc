@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-thread_local SocketDeadline* current_deadline = nullptr;
+thread_local std::shared_ptr<SocketDeadline> current_deadline;
 
 // Layout-compatible with libgit2 1.4-1.6's git_socket_stream (see the header), then our fields.
 struct TimedSocket {
@@ -29,7 +29,7 @@ struct TimedSocket {
   char* host;
   char* port;
   int s;
-  SocketDeadline* deadline;
+  std::shared_ptr<SocketDeadline> deadline;
 };
 
 void SetNetError(const std::string& msg) { git_error_set_str(GIT_ERROR_NET, msg.c_str()); }
@@ -199,8 +199,8 @@ void SocketDeadline::Unregister(int fd) {
   fds_.erase(fd);
 }
 
-ScopedSocketDeadline::ScopedSocketDeadline(SocketDeadline* deadline) : previous_(current_deadline) {
-  current_deadline = deadline;
+ScopedSocketDeadline::ScopedSocketDeadline(std::shared_ptr<SocketDeadline> deadline) : previous_(current_deadline) {
+  current_deadline = std::move(deadline);
 }
 
 ScopedSocketDeadline::~ScopedSocketDeadline() { current_deadline = previous_; }

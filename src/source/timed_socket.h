@@ -23,6 +23,7 @@
 #define CAPSTAN_SOURCE_TIMED_SOCKET_H_
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -51,15 +52,17 @@ class SocketDeadline {
 };
 
 // Makes |deadline| the current one of this thread for its lifetime.
+// Streams opened meanwhile share ownership of it (a kept-alive connection may be closed later, when
+// libgit2 frees the remote).
 class ScopedSocketDeadline {
  public:
-  explicit ScopedSocketDeadline(SocketDeadline* deadline);
+  explicit ScopedSocketDeadline(std::shared_ptr<SocketDeadline> deadline);
   ~ScopedSocketDeadline();
   ScopedSocketDeadline(const ScopedSocketDeadline&) = delete;
   ScopedSocketDeadline& operator=(const ScopedSocketDeadline&) = delete;
 
  private:
-  SocketDeadline* previous_;
+  std::shared_ptr<SocketDeadline> previous_;
 };
 
 // Registers the stream with libgit2 (GIT_STREAM_STANDARD) once. True when registered; false when
