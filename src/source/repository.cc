@@ -159,7 +159,7 @@ base::Status Repository::Fetch(std::string_view extra_ref) {
   if (s.ok()) {
     CAPSTAN_LOG_DEBUG("fetched {} in {} ms", display_url_, ms);
   } else {
-    CAPSTAN_LOG_WARN("{} (after {} ms)", s.message(), ms);
+    CAPSTAN_LOG_INFO("{} (after {} ms)", s.message(), ms);
   }
   return s;
 }

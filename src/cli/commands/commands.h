@@ -25,6 +25,8 @@ void RegisterCommands(CLI::App& app, ClusterFlags& cluster);
 
 void RegisterVersion(CLI::App& app);
 void RegisterInstall(CLI::App& app, ClusterFlags& cluster);
+// `capstan app manifests`, under the `app` group.
+void RegisterAppManifests(CLI::App& app_group);
 
 // The process exit code (0 unless a command set another).
 void SetExitCode(int code);
