@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "base/yaml.h"
 #include "source_test_util.h"
 
@@ -76,6 +78,34 @@ TEST_F(SourceCliTest, PrintsTheTargetObjectsAsYamlAndJson) {
   ASSERT_TRUE(arr->is_array());
   ASSERT_EQ(arr->size(), 3u);
   EXPECT_EQ(base::GetStringAt((*arr)[0], "metadata/name"), "guestbook-cm");  // the v1 content
+}
+
+TEST_F(SourceCliTest, ThreeProcessesSharingOneCacheAllSucceed) {
+  GitDaemon daemon;
+  ASSERT_TRUE(daemon.Start(repos_, scratch_.path()));
+  for (int i = 0; i < 60; ++i) repo_->Write("guestbook/many/f" + std::to_string(i) + ".yaml", ConfigMapYaml("f" + std::to_string(i)));
+  repo_->CommitAndPush("many");
+  std::string app = WriteApp(daemon.Url("apps"), "    directory:\n      recurse: true\n");
+  for (int round = 0; round < 3; ++round) {
+    std::vector<base::Result<base::SubprocessResult>> results(3, base::Status::Internal("not run"));
+    std::vector<std::thread> threads;
+    for (int p = 0; p < 3; ++p) {
+      threads.emplace_back([&, p] { results[p] = Capstan({"app", "manifests", "-f", app, "--cache-dir", cache_, "-o", "json"}); });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& r : results) {
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_TRUE(r->success()) << r->stderr_text;
+      auto arr = base::ParseJson(r->stdout_text);
+      ASSERT_TRUE(arr.ok());
+      EXPECT_EQ(arr->size(), 63u + round);  // each round pushes one more object
+    }
+    repo_->Write("guestbook/many/round" + std::to_string(round) + ".yaml", ConfigMapYaml("r" + std::to_string(round)));
+    repo_->CommitAndPush("round");
+  }
+  for (const auto& e : fs::directory_iterator(cache_)) {
+    if (fs::exists(e.path() / "repo.git")) RunCmd({"git", "-C", (e.path() / "repo.git").string(), "fsck", "--full", "--strict"});
+  }
 }
 
 TEST_F(SourceCliTest, ErrorsGoToStderrWithExitCode1) {
