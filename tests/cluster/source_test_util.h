@@ -22,7 +22,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -136,15 +136,6 @@ class Daemon {
   bool Start(const std::vector<std::string>& argv, const std::string& log, int port,
              const std::map<std::string, std::string>& extra_env = {}) {
     log_ = log;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     for (const auto& [k, v] : extra_env) env_strings.push_back(k + "=" + v);
@@ -155,11 +146,27 @@ class Daemon {
     std::vector<char*> cargv;
     for (auto& a : args) cargv.push_back(a.data());
     cargv.push_back(nullptr);
-    int rc = posix_spawnp(&pid_, cargv[0], &fa, &attr, cargv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-      ADD_FAILURE() << "cannot start " << argv[0] << ": " << strerror(rc);
+    int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn: the child asks to be killed when the test process dies
+    // (PR_SET_PDEATHSIG), so a crashed test leaves no daemon behind. Only async-signal-safe calls
+    // between fork and exec.
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setpgid(0, 0);
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);
+      ::dup2(null_fd, 0);
+      ::dup2(log_fd, 1);
+      ::dup2(log_fd, 2);
+      ::execvpe(cargv[0], cargv.data(), envp.data());
+      ::_exit(127);
+    }
+    ::close(log_fd);
+    ::close(null_fd);
+    if (pid_ < 0) {
+      ADD_FAILURE() << "cannot start " << argv[0] << ": " << strerror(errno);
       pid_ = -1;
       return false;
     }
