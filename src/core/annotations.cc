@@ -28,8 +28,9 @@ void AddUnique(std::vector<T>& v, T x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-// The annotation value, or nullopt when the key is absent (an empty value is present).
-std::optional<std::string> Annotation(const base::Json& obj, std::string_view key) {
+}  // namespace
+
+std::optional<std::string> AnnotationOf(const base::Json& obj, std::string_view key) {
   if (!obj.is_object()) return std::nullopt;
   auto md = obj.find("metadata");
   if (md == obj.end() || !md->is_object()) return std::nullopt;
@@ -40,6 +41,8 @@ std::optional<std::string> Annotation(const base::Json& obj, std::string_view ke
   if (it->is_string()) return it->get<std::string>();
   return it->dump();  // a non-string annotation cannot reach the API server; keep its text
 }
+
+namespace {
 
 bool IsEngineHookType(HookType t) { return t != HookType::kPreDelete && t != HookType::kPostDelete; }
 
@@ -77,8 +80,8 @@ bool AppLevelOnlySyncOption(std::string_view o) {
 }
 
 void ParseHooks(const base::Json& obj, SyncAnnotations& out) {
-  std::optional<std::string> argo = Annotation(obj, keys::kHook);
-  std::optional<std::string> helm = Annotation(obj, keys::kHelmHook);
+  std::optional<std::string> argo = AnnotationOf(obj, keys::kHook);
+  std::optional<std::string> helm = AnnotationOf(obj, keys::kHelmHook);
 
   if (argo) {
     OptionList items = OptionList::Parse(*argo);
@@ -147,7 +150,7 @@ void ParseHooks(const base::Json& obj, SyncAnnotations& out) {
 }
 
 void ParseDeletePolicies(const base::Json& obj, SyncAnnotations& out) {
-  if (std::optional<std::string> argo = Annotation(obj, keys::kHookDeletePolicy)) {
+  if (std::optional<std::string> argo = AnnotationOf(obj, keys::kHookDeletePolicy)) {
     const OptionList items = OptionList::Parse(*argo);
     for (const std::string& item : items.items()) {
       if (std::optional<HookDeletePolicy> p = ParseHookDeletePolicy(item)) {
@@ -159,7 +162,7 @@ void ParseDeletePolicies(const base::Json& obj, SyncAnnotations& out) {
       }
     }
   }
-  if (std::optional<std::string> helm = Annotation(obj, keys::kHelmHookDeletePolicy)) {
+  if (std::optional<std::string> helm = AnnotationOf(obj, keys::kHelmHookDeletePolicy)) {
     const OptionList items = OptionList::Parse(*helm);
     for (const std::string& item : items.items()) {
       if (std::optional<HookDeletePolicy> p = HelmDeletePolicy(item)) {
@@ -174,14 +177,14 @@ void ParseDeletePolicies(const base::Json& obj, SyncAnnotations& out) {
 }
 
 void ParseWave(const base::Json& obj, SyncAnnotations& out) {
-  std::optional<std::string> wave = Annotation(obj, keys::kSyncWave);
+  std::optional<std::string> wave = AnnotationOf(obj, keys::kSyncWave);
   if (wave) {
     if (std::optional<int64_t> w = ParseGoInt(*wave)) {
       out.wave = *w;
       return;
     }
   }
-  std::optional<std::string> weight = Annotation(obj, keys::kHelmHookWeight);
+  std::optional<std::string> weight = AnnotationOf(obj, keys::kHelmHookWeight);
   std::optional<int64_t> from_weight = weight ? ParseGoInt(*weight) : std::nullopt;
   if (wave) {
     out.warnings.push_back({std::string(keys::kSyncWave), *wave,
@@ -197,7 +200,7 @@ void ParseWave(const base::Json& obj, SyncAnnotations& out) {
 }
 
 void ParseOptions(const base::Json& obj, SyncAnnotations& out) {
-  if (std::optional<std::string> v = Annotation(obj, keys::kSyncOptions)) {
+  if (std::optional<std::string> v = AnnotationOf(obj, keys::kSyncOptions)) {
     out.sync_options = OptionList::Parse(*v);
     for (const std::string& item : out.sync_options.items()) {
       if (KnownResourceSyncOption(item)) continue;
@@ -208,7 +211,7 @@ void ParseOptions(const base::Json& obj, SyncAnnotations& out) {
                : "unknown sync option \"" + item + "\" ignored"});
     }
   }
-  if (std::optional<std::string> v = Annotation(obj, keys::kCompareOptions)) {
+  if (std::optional<std::string> v = AnnotationOf(obj, keys::kCompareOptions)) {
     out.compare_options = OptionList::Parse(*v);
     for (const std::string& item : out.compare_options.items()) {
       if (item == "IgnoreExtraneous" || item == "ServerSideDiff=true" || item == "ServerSideDiff=false" ||

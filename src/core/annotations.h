@@ -96,6 +96,9 @@ struct SyncAnnotations {
   bool DeletionHookOnly() const { return (pre_delete || post_delete) && phases.empty(); }
 };
 
+// The value of annotation |key| of |obj|, or nullopt when absent (an empty value is present).
+std::optional<std::string> AnnotationOf(const base::Json& obj, std::string_view key);
+
 // Parses the annotations of |obj| (a Kubernetes object; missing metadata is fine).
 SyncAnnotations ParseSyncAnnotations(const base::Json& obj);
 

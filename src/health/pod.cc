@@ -24,18 +24,6 @@ std::string FailMessage(const base::Json& ctr) {
   return {};
 }
 
-bool HasAnnotation(const base::Json& obj, std::string_view key) {
-  const base::Json* ann = field::At(obj, "metadata/annotations");
-  return ann != nullptr && ann->is_object() && ann->contains(key);
-}
-
-std::string Annotation(const base::Json& obj, std::string_view key) {
-  const base::Json* ann = field::At(obj, "metadata/annotations");
-  if (ann == nullptr || !ann->is_object()) return {};
-  auto it = ann->find(key);
-  return it != ann->end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 bool IsReady(const base::Json& pod) {
   const base::Json* ready = field::Condition(pod, "status/conditions", "Ready");
   return ready != nullptr && field::Str(*ready, "status") == "True";
@@ -46,8 +34,8 @@ bool IsReady(const base::Json& pod) {
 HealthStatus PodHealth(const base::Json& pod) {
   std::string policy = field::Str(pod, "spec/restartPolicy");
   if (policy.empty()) policy = "Always";  // the API server's default
-  const bool is_hook = HasAnnotation(pod, core::keys::kHook) || HasAnnotation(pod, core::keys::kHelmHook);
-  const bool ignore_policy = Annotation(pod, core::keys::kIgnoreRestartPolicy) == "true" && !is_hook;
+  const bool is_hook = core::AnnotationOf(pod, core::keys::kHook).has_value() || core::AnnotationOf(pod, core::keys::kHelmHook).has_value();
+  const bool ignore_policy = core::AnnotationOf(pod, core::keys::kIgnoreRestartPolicy) == "true" && !is_hook;
   const bool long_running = policy == "Always" || ignore_policy;
   const std::string message = field::Str(pod, "status/message");
 

@@ -43,15 +43,6 @@ bool HasHookFinalizer(const base::Json& obj) {
                      [](const base::Json& f) { return f.is_string() && f.get<std::string>() == core::keys::kHookFinalizer; });
 }
 
-std::string Annotation(const base::Json& obj, std::string_view key) {
-  auto md = obj.find("metadata");
-  if (md == obj.end() || !md->is_object()) return {};
-  auto ann = md->find("annotations");
-  if (ann == md->end() || !ann->is_object()) return {};
-  auto it = ann->find(key);
-  return it != ann->end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // One call of Step: the tasks, the state being written, and the operations on them.
 class StepRun {
  public:
@@ -454,7 +445,7 @@ StepRun::StepState StepRun::RunTasks(std::vector<Task*> step, bool dry_run) {
   if (!dry_run) {
     for (Task* t : step) {
       if (!t->is_hook || !t->pending() || !t->live) continue;
-      if (Annotation(*t->live, core::keys::kCapstanOperation) == FormatTime(state_.started_at_unix)) {
+      if (core::AnnotationOf(*t->live, core::keys::kCapstanOperation).value_or("") == FormatTime(state_.started_at_unix)) {
         SetResult(*t, ResultCode::kSynced, OperationPhase::kRunning, ResourceOps::DisplayName(*t->target) + " created");
         continue;
       }
