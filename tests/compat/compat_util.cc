@@ -446,6 +446,20 @@ std::string CompatTest::DescribePods() {
 
 // ---- expectations ----
 
+ResourceResult CompatTest::PodHookResult(std::string name, std::string hook_type, std::string hook_phase,
+                                         std::string message, std::string status) const {
+  return ResourceResult{.group = "",
+                        .version = "v1",
+                        .kind = "Pod",
+                        .namespace_ = ns(),
+                        .name = std::move(name),
+                        .status = std::move(status),
+                        .message = std::move(message),
+                        .hook_type = hook_type,
+                        .hook_phase = std::move(hook_phase),
+                        .sync_phase = hook_type};
+}
+
 std::chrono::milliseconds CompatTest::expect_timeout() const {
   return expect_timed_out_ ? std::chrono::seconds(3) : std::chrono::seconds(15);
 }

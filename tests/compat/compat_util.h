@@ -207,6 +207,11 @@ class CompatTest : public capstan::testing::ClusterTest {
   // metadata.creationTimestamp of Pod |name| ("" when absent).
   std::string PodCreationTimestamp(std::string_view name);
 
+  // The result Argo CD's hook tests expect for a hook Pod |name| in ns(): version v1, kind Pod, syncPhase =
+  // |hook_type|.
+  ResourceResult PodHookResult(std::string name, std::string hook_type, std::string hook_phase,
+                               std::string message, std::string status = "Synced") const;
+
   // ---- Expectations (Argo CD's names) ----
 
   // Checks |e| until it holds or the expectation timeout passes (see the file comment), re-reading the
