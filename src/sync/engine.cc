@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "base/crash_point.h"
 #include "core/annotations.h"
 #include "core/gvk.h"
 #include "sync/resource_ops.h"
@@ -402,12 +403,13 @@ void StepRun::FailWithSyncFail(const std::string& message) {
 
 void StepRun::ApplyTask(Task& t, bool dry_run) {
   base::Json obj = *t.target;
-  if (t.is_hook) obj["metadata"]["annotations"][std::string(core::keys::kCapstanOperation)] = FormatTime(state_.started_at_unix);
+  if (t.is_hook) obj["metadata"]["annotations"][std::string(core::keys::kCapstanOperation)] = state_.HookStamp();
   ApplyMode mode{.dry_run = dry_run,
                  .replace = in_.sync.replace || t.annotations.sync_options.Has("Replace=true"),
                  .force = in_.sync.force || t.annotations.sync_options.Has("Force=true"),
                  .field_manager = in_.sync.field_manager};
   OpOutcome out = ops_.Apply(obj, t.live.get(), mode);
+  if (t.is_hook && !dry_run && !in_.sync.dry_run) base::CrashPoint("hook-created");
   if (dry_run && !in_.sync.dry_run) {
     // The dry-run pass records failures only (§2.5 step 2b).
     if (out.code == ResultCode::kSyncFailed) SetResult(t, out.code, OperationPhase::kFailed, out.message);
@@ -445,7 +447,7 @@ StepRun::StepState StepRun::RunTasks(std::vector<Task*> step, bool dry_run) {
   if (!dry_run) {
     for (Task* t : step) {
       if (!t->is_hook || !t->pending() || !t->live) continue;
-      if (core::AnnotationOf(*t->live, core::keys::kCapstanOperation).value_or("") == FormatTime(state_.started_at_unix)) {
+      if (core::AnnotationOf(*t->live, core::keys::kCapstanOperation).value_or("") == state_.HookStamp()) {
         SetResult(*t, ResultCode::kSynced, OperationPhase::kRunning, ResourceOps::DisplayName(*t->target) + " created");
         continue;
       }

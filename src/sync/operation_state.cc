@@ -30,6 +30,12 @@ void OperationState::Record(ResourceResult r) {
   results.push_back(std::move(r));
 }
 
+std::string OperationState::HookStamp() const {
+  std::string stamp = FormatTime(started_at_unix);
+  if (retry_count > 0) stamp += "#" + std::to_string(retry_count);
+  return stamp;
+}
+
 std::string FormatTime(int64_t unix) {
   std::time_t t = static_cast<std::time_t>(unix);
   std::tm tm{};
@@ -72,6 +78,7 @@ base::Json ToJson(const OperationState& s) {
                     {"startedAt", FormatTime(s.started_at_unix)},
                     {"syncResult", {{"revision", s.revision}, {"resources", std::move(resources)}}}};
   if (s.finished_at_unix) out["finishedAt"] = FormatTime(*s.finished_at_unix);
+  if (s.retry_count > 0) out["retryCount"] = s.retry_count;
   return out;
 }
 
@@ -82,6 +89,10 @@ base::Result<OperationState> OperationStateFromJson(const base::Json& j) {
   s.phase = *phase;
   s.message = base::GetString(j, "message");
   CAPSTAN_ASSIGN_OR_RETURN(s.started_at_unix, ParseTime(base::GetString(j, "startedAt"), "operationState.startedAt"));
+  if (auto rc = j.find("retryCount"); rc != j.end() && !rc->is_null()) {
+    if (!rc->is_number_integer()) return base::Status::InvalidArgument("operationState.retryCount: not an integer");
+    s.retry_count = rc->get<int64_t>();
+  }
   if (std::string f = base::GetString(j, "finishedAt"); !f.empty()) {
     CAPSTAN_ASSIGN_OR_RETURN(s.finished_at_unix, ParseTime(f, "operationState.finishedAt"));
   }

@@ -45,6 +45,12 @@ struct OperationState {
   std::optional<int64_t> finished_at_unix;
   std::string revision;
   std::vector<ResourceResult> results;        // first-recorded order
+  int64_t retry_count = 0;                    // retryCount: attempts made after the first
+
+  // The value of the capstan.dev/operation annotation on the hooks this attempt creates (DESIGN
+  // §8.7): startedAt, plus "#<retry_count>" on a retry, so a retry re-runs its hooks while a
+  // resumed attempt adopts them.
+  std::string HookStamp() const;
 
   // True once any result is recorded (the operation has started applying).
   bool started() const { return !results.empty(); }

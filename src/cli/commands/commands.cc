@@ -20,6 +20,8 @@ void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
   CLI::App* app_group = app.add_subcommand("app", "Work with applications");
   app_group->require_subcommand(1);
   RegisterAppManifests(*app_group);
+  RegisterAppCommands(*app_group, cluster);
+  RegisterSync(app, *app_group, cluster);
 }
 
 }  // namespace capstan::cli

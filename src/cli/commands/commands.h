@@ -27,6 +27,10 @@ void RegisterVersion(CLI::App& app);
 void RegisterInstall(CLI::App& app, ClusterFlags& cluster);
 // `capstan app manifests`, under the `app` group.
 void RegisterAppManifests(CLI::App& app_group);
+// `capstan sync -f` on |root| and `capstan app sync` on |app_group|.
+void RegisterSync(CLI::App& root, CLI::App& app_group, ClusterFlags& cluster);
+// `capstan app create|get|list|history|wait|terminate-op`.
+void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
 // The process exit code (0 unless a command set another).
 void SetExitCode(int code);

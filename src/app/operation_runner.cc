@@ -1,0 +1,465 @@
+// Copyright 2026 The capstan Authors.
+
+#include "app/operation_runner.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <set>
+#include <thread>
+
+#include "app/app_status.h"
+#include "app/change_notifier.h"
+#include "app/live_state.h"
+#include "app/operation_lease.h"
+#include "base/crash_point.h"
+#include "base/log.h"
+#include "core/resource_key.h"
+#include "sync/engine.h"
+#include "sync/operation_state.h"
+#include "sync/sync_options.h"
+
+namespace capstan::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using core::OperationPhase;
+
+constexpr auto kRenewEvery = std::chrono::seconds(5);
+constexpr auto kMaxWait = std::chrono::seconds(2);
+constexpr int kWriteAttempts = 8;
+
+int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string DefaultHolder() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return std::string("capstan/") + host + "/" + std::to_string(getpid());
+}
+
+// "3:04PM" in local time, as Go's Kitchen layout (the retry message).
+std::string Kitchen(int64_t unix) {
+  std::time_t t = static_cast<std::time_t>(unix);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof(buf), "%I:%M%p", &tm);
+  std::string s = buf;
+  if (s[0] == '0') s.erase(0, 1);
+  return s;
+}
+
+const base::Json* StateJson(const base::Json& app) {
+  auto st = app.find("status");
+  if (st == app.end() || !st->is_object()) return nullptr;
+  auto os = st->find("operationState");
+  if (os == st->end() || !os->is_object()) return nullptr;
+  return &*os;
+}
+
+bool InProgress(const base::Json& app) {
+  const base::Json* s = StateJson(app);
+  if (!s) return false;
+  std::string phase = base::GetString(*s, "phase");
+  return phase == "Running" || phase == "Terminating";
+}
+
+bool HasOperation(const base::Json& app) { return app.contains("operation") && app["operation"].is_object(); }
+
+std::string ResultLine(const sync::ResourceResult& r) {
+  std::string line = std::string(core::ToString(r.sync_phase)) + "  " + r.kind + " " +
+                     (r.namespace_.empty() ? "" : r.namespace_ + "/") + r.name + "  " +
+                     std::string(core::ToString(r.status));
+  if (r.hook_phase) line += " " + std::string(core::ToString(*r.hook_phase));
+  if (!r.message.empty()) line += "  " + r.message;
+  return line;
+}
+
+// Updates |app| (status and .operation as the caller set them) with optimistic concurrency. On a
+// conflict it re-reads the object, carries the caller's status and .operation over, and keeps a
+// terminate request that arrived meanwhile.
+base::Result<base::Json> WriteApp(kube::Client& client, base::Json app) {
+  for (int attempt = 0;; ++attempt) {
+    auto written = client.Update(app, {});
+    if (written.ok() || written.status().code() != base::StatusCode::kConflict || attempt + 1 >= kWriteAttempts) {
+      return written;
+    }
+    auto fresh = client.Get(kApplicationGvk, base::GetStringAt(app, "metadata/namespace"),
+                            base::GetStringAt(app, "metadata/name"));
+    if (!fresh.ok()) return fresh.status();
+    const base::Json* theirs = StateJson(*fresh);
+    bool terminate = theirs && base::GetString(*theirs, "phase") == "Terminating";
+    base::Json merged = std::move(*fresh);
+    merged["status"] = app.contains("status") ? app["status"] : base::Json::object();
+    if (app.contains("operation")) {
+      merged["operation"] = app["operation"];
+    } else {
+      merged.erase("operation");
+    }
+    if (terminate && base::GetStringAt(merged, "status/operationState/phase") == "Running") {
+      merged["status"]["operationState"]["phase"] = "Terminating";
+    }
+    app = std::move(merged);
+  }
+}
+
+}  // namespace
+
+class OperationRunner::Run_ {
+ public:
+  Run_(OperationRunner& r, const AppRef& ref)
+      : client_(r.client_),
+        opts_(r.opts_),
+        ref_(ref),
+        lease_(r.client_, ref.namespace_, ref.name, r.opts_.holder.empty() ? DefaultHolder() : r.opts_.holder),
+        notifier_(r.client_),
+        engine_(r.client_, r.opts_.health_override) {}
+
+  base::Result<base::Json> Go();
+
+ private:
+  base::Result<base::Json> Drive();
+  bool TimedOut() const { return opts_.deadline && Clock::now() >= *opts_.deadline; }
+  base::Status TimeoutStatus() const {
+    return base::Status::Timeout("timed out waiting for the operation of Application " + ref_.ToString() +
+                                 " to end; it stays Running for the next runner");
+  }
+  // Waits for a change the runner watches, at most kMaxWait (the Lease must be renewed) and never
+  // past the deadline.
+  void Wait() {
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait);
+    if (opts_.deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*opts_.deadline - Clock::now());
+      if (left <= std::chrono::milliseconds(0)) return;
+      wait = std::min(wait, left);
+    }
+    notifier_.Wait(wait);
+  }
+  void Progress(const std::string& line) {
+    if (opts_.progress) opts_.progress(line);
+  }
+  void Report(const sync::OperationState& before, const sync::OperationState& after);
+  base::Result<base::Json> Get() { return client_.Get(kApplicationGvk, ref_.namespace_, ref_.name); }
+  // Writes |state| (+ comparison when set) into |app| and stores it; |why| names the crash points.
+  base::Status Write(base::Json& app, const sync::OperationState& state, const base::Json& operation,
+                     const Comparison* comparison, std::string_view why);
+  base::Status Render(const base::Json& app, const Operation& op, sync::OperationState& state);
+  void WatchKinds(const std::vector<core::Gvk>& kinds);
+
+  kube::Client& client_;
+  const RunnerOptions& opts_;
+  AppRef ref_;
+  OperationLease lease_;
+  ChangeNotifier notifier_;
+  sync::Engine engine_;
+  bool holding_ = false;
+  Clock::time_point renewed_{};
+  // Rendered once per operation (and revision).
+  std::optional<source::RenderedApp> rendered_;
+  int64_t rendered_for_ = -1;  // startedAt of the operation rendered_ belongs to
+};
+
+base::Result<base::Json> OperationRunner::Run_::Go() {
+  notifier_.Watch(kApplicationGvk, ref_.namespace_, ref_.name);
+  std::string follow_reported;
+  while (true) {
+    CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
+    if (!HasOperation(app) && !InProgress(app)) return app;
+    base::Status s = lease_.Acquire();
+    if (s.ok()) {
+      holding_ = true;
+      renewed_ = Clock::now();
+      auto out = Drive();
+      if (holding_) {
+        base::Status released = lease_.Release();
+        if (!released.ok()) CAPSTAN_LOG_WARN("releasing Lease {}: {}", lease_.name(), released.ToString());
+        holding_ = false;
+      }
+      if (out.ok() || out.status().code() != base::StatusCode::kFailedPrecondition) return out;
+      continue;  // the Lease was lost: follow whoever took it
+    }
+    if (s.code() != base::StatusCode::kFailedPrecondition) return s;
+    if (follow_reported != s.message()) {
+      Progress("following the operation run elsewhere: " + s.message());
+      follow_reported = s.message();
+    }
+    if (TimedOut()) return TimeoutStatus();
+    Wait();
+  }
+}
+
+void OperationRunner::Run_::WatchKinds(const std::vector<core::Gvk>& kinds) {
+  for (const core::Gvk& gvk : kinds) {
+    auto r = client_.Resolve(gvk);
+    if (!r.ok()) continue;
+    if (!r->namespaced) {
+      notifier_.Watch(r->gvk, "");
+      continue;
+    }
+    std::set<std::string> namespaces;
+    if (rendered_ && !rendered_->destination_namespace.empty()) namespaces.insert(rendered_->destination_namespace);
+    if (rendered_) {
+      for (const base::Json& t : rendered_->objects) {
+        std::string ns = base::GetStringAt(t, "metadata/namespace");
+        if (!ns.empty() && core::Gvk::Of(t).kind == gvk.kind) namespaces.insert(ns);
+      }
+    }
+    for (const std::string& ns : namespaces) notifier_.Watch(r->gvk, ns);
+  }
+}
+
+base::Status OperationRunner::Run_::Render(const base::Json& app, const Operation& op, sync::OperationState& state) {
+  if (rendered_ && rendered_for_ == state.started_at_unix && rendered_->revision == state.revision) {
+    return base::Status::Ok();
+  }
+  source::RenderOptions ro = opts_.render;
+  ro.control_plane_namespace = opts_.control_plane_namespace;
+  ro.revision = !state.revision.empty() ? state.revision : op.sync.revision;
+  CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp r, source::RenderApplication(app, ro));
+  CAPSTAN_RETURN_IF_ERROR(NormalizeNamespaces(client_, r.objects, r.destination_namespace));
+  if (state.revision.empty()) state.revision = r.revision;
+  rendered_ = std::move(r);
+  rendered_for_ = state.started_at_unix;
+  return base::Status::Ok();
+}
+
+void OperationRunner::Run_::Report(const sync::OperationState& before, const sync::OperationState& after) {
+  for (const sync::ResourceResult& r : after.results) {
+    const sync::ResourceResult* old = before.Find(r.Key());
+    if (old && old->status == r.status && old->hook_phase == r.hook_phase && old->message == r.message) continue;
+    Progress(ResultLine(r));
+  }
+  if (before.phase != after.phase || before.message != after.message) {
+    Progress("operation " + std::string(core::ToString(after.phase)) +
+             (after.message.empty() ? "" : ": " + after.message));
+  }
+}
+
+base::Status OperationRunner::Run_::Write(base::Json& app, const sync::OperationState& state,
+                                          const base::Json& operation, const Comparison* comparison,
+                                          std::string_view why) {
+  base::Json os = sync::ToJson(state);
+  os["operation"] = operation;
+  app["status"]["operationState"] = std::move(os);
+  if (comparison) {
+    app["status"]["resources"] = comparison->resources;
+    app["status"]["sync"] = comparison->sync;
+    app["status"]["health"] = comparison->health;
+    app["status"]["reconciledAt"] = sync::FormatTime(NowUnix());
+  }
+  base::CrashPoint("write:" + std::string(why));
+  CAPSTAN_ASSIGN_OR_RETURN(app, WriteApp(client_, app));
+  base::CrashPoint("written:" + std::string(why));
+  return base::Status::Ok();
+}
+
+base::Result<base::Json> OperationRunner::Run_::Drive() {
+  while (true) {
+    if (TimedOut()) return TimeoutStatus();
+    if (Clock::now() - renewed_ >= kRenewEvery) {
+      base::Status s = lease_.Renew();
+      if (s.code() == base::StatusCode::kFailedPrecondition) {
+        holding_ = false;
+        return s;
+      }
+      if (s.ok()) renewed_ = Clock::now();
+    }
+    CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
+    base::Json op_json = HasOperation(app) ? app["operation"] : base::Json();
+    const base::Json* state_json = StateJson(app);
+    if (op_json.is_null() && InProgress(app) && state_json->contains("operation")) op_json = (*state_json)["operation"];
+    if (op_json.is_null()) return app;
+
+    // A new operation, or the one in progress.
+    sync::OperationState state;
+    bool fresh = !InProgress(app);
+    if (!fresh) {
+      auto parsed = sync::OperationStateFromJson(*state_json);
+      if (!parsed.ok()) {
+        fresh = true;
+        CAPSTAN_LOG_WARN("Application {}: unreadable operationState ({}); starting over", ref_.ToString(),
+                         parsed.status().ToString());
+      } else {
+        state = std::move(*parsed);
+      }
+    }
+    auto op = ParseOperation(op_json);
+    if (fresh) {
+      state = sync::OperationState{};
+      state.started_at_unix = NowUnix();
+      state.message = "";
+      Progress("operation Running (started " + sync::FormatTime(state.started_at_unix) + ")");
+      if (op.ok()) CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, nullptr, "start"));
+    }
+    if (!op.ok()) {
+      state.phase = OperationPhase::kError;
+      state.message = op.status().message();
+    }
+
+    // A Running state with finishedAt is a retry waiting for its backoff (§6.4).
+    if (state.phase == OperationPhase::kRunning && state.finished_at_unix) {
+      int64_t due = *state.finished_at_unix + op->retry.Backoff(state.retry_count);
+      if (NowUnix() < due) {
+        if (opts_.deadline && Clock::now() + std::chrono::seconds(due - NowUnix()) > *opts_.deadline) {
+          return TimeoutStatus();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(1000, (due - NowUnix()) * 1000)));
+        continue;
+      }
+      state.results.clear();
+      state.finished_at_unix.reset();
+      state.message = "Retrying operation. Attempt #" + std::to_string(state.retry_count + 1);
+      Progress(state.message);
+      CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, nullptr, "retry"));
+      continue;
+    }
+
+    std::optional<Comparison> comparison;
+    if (!core::IsCompleted(state.phase)) {
+      base::Status rendered = Render(app, *op, state);
+      if (!rendered.ok()) {
+        state.phase = OperationPhase::kError;
+        state.message = rendered.message();
+      }
+    }
+    if (!core::IsCompleted(state.phase)) {
+      std::vector<core::Gvk> kinds = KindsToWatch(rendered_->objects, app);
+      WatchKinds(kinds);
+      auto live = ListLive(client_, kinds, rendered_->instance_name, rendered_->destination_namespace, rendered_->objects);
+      if (!live.ok()) {
+        // The cluster did not answer: keep the operation and try again (until the deadline).
+        Progress("listing live objects: " + live.status().ToString());
+        Wait();
+        continue;
+      }
+      base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
+                                {"source", app["spec"].value("source", base::Json::object())}};
+      comparison = CompareApp(rendered_->objects, *live, state.revision, compared_to, opts_.health_override);
+
+      sync::StepInput in;
+      in.targets = rendered_->objects;
+      in.live = std::move(*live);
+      auto options = sync::SyncOptions::FromList(EffectiveSyncOptions(app, *op));
+      if (!options.ok()) {
+        state.phase = OperationPhase::kError;
+        state.message = options.status().message();
+      } else {
+        in.sync = *options;
+        in.sync.dry_run = op->sync.dry_run;
+        in.sync.prune = op->sync.prune;
+        in.sync.force = op->sync.force;
+        in.sync.field_manager = opts_.field_manager;
+        in.plan.revision = state.revision;
+        in.plan.started_at_unix = state.started_at_unix;
+        in.plan.destination_namespace = rendered_->destination_namespace;
+        in.plan.skip_hooks = op->sync.apply_strategy;
+        in.plan.prune_last = in.sync.prune_last;
+        in.plan.resources = op->sync.resources;
+        if (in.sync.apply_out_of_sync_only) {
+          std::set<core::ResourceKey> out_of_sync;
+          for (const base::Json& r : comparison->resources) {
+            if (base::GetString(r, "status") == "OutOfSync") {
+              out_of_sync.insert({base::GetString(r, "group"), base::GetString(r, "kind"),
+                                  base::GetString(r, "namespace"), base::GetString(r, "name")});
+            }
+          }
+          in.out_of_sync = std::move(out_of_sync);
+        }
+        sync::OperationState before = state;
+        state = engine_.Step(in, std::move(state));
+        Report(before, state);
+      }
+    }
+
+    if (!core::IsCompleted(state.phase)) {
+      CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, comparison ? &*comparison : nullptr, "step"));
+      Wait();
+      continue;
+    }
+
+    // The operation ended: retry (§6.4), or finish.
+    bool failed = state.phase == OperationPhase::kFailed || state.phase == OperationPhase::kError;
+    bool terminated = state.message == "Operation terminated" || state.message == "Operation termination had errors";
+    if (failed && !terminated && op.ok() && op->retry.limit != 0 &&
+        (op->retry.limit < 0 || state.retry_count < op->retry.limit)) {
+      int64_t now = NowUnix();
+      state.message += ". Retrying attempt #" + std::to_string(state.retry_count + 1) + " at " +
+                       Kitchen(now + op->retry.Backoff(state.retry_count)) + ".";
+      state.phase = OperationPhase::kRunning;
+      state.finished_at_unix = now;
+      state.retry_count++;
+      Progress(state.message);
+      CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, comparison ? &*comparison : nullptr, "retry"));
+      continue;
+    }
+    if (failed && state.retry_count > 0) state.message += " (retried " + std::to_string(state.retry_count) + " times).";
+    if (!state.finished_at_unix) state.finished_at_unix = NowUnix();
+
+    // The final status from a fresh look at the cluster.
+    if (rendered_) {
+      std::vector<core::Gvk> kinds = KindsToWatch(rendered_->objects, app);
+      auto live = ListLive(client_, kinds, rendered_->instance_name, rendered_->destination_namespace, rendered_->objects);
+      if (live.ok()) {
+        base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
+                                  {"source", app["spec"].value("source", base::Json::object())}};
+        comparison = CompareApp(rendered_->objects, *live, state.revision, compared_to, opts_.health_override);
+      }
+    }
+    if (state.phase == OperationPhase::kSucceeded && op.ok() && !op->sync.dry_run && op->sync.resources.empty()) {
+      base::Json& history = app["status"]["history"];
+      if (!history.is_array()) history = base::Json::array();
+      int64_t id = history.empty() ? 0 : history.back().value("id", int64_t{0}) + 1;
+      history.push_back({{"id", id},
+                         {"revision", state.revision},
+                         {"source", app["spec"].value("source", base::Json::object())},
+                         {"deployStartedAt", sync::FormatTime(state.started_at_unix)},
+                         {"deployedAt", sync::FormatTime(*state.finished_at_unix)},
+                         {"initiatedBy", {{"username", op->initiated_by}}}});
+      int64_t limit = 10;
+      if (auto l = app["spec"].find("revisionHistoryLimit"); l != app["spec"].end() && l->is_number_integer()) {
+        limit = std::max<int64_t>(1, l->get<int64_t>());
+      }
+      while (static_cast<int64_t>(history.size()) > limit) history.erase(history.begin());
+    }
+    app.erase("operation");
+    CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, comparison ? &*comparison : nullptr, "final"));
+    return app;
+  }
+}
+
+OperationRunner::OperationRunner(kube::Client& client, RunnerOptions opts) : client_(client), opts_(std::move(opts)) {}
+
+base::Result<base::Json> OperationRunner::Run(const AppRef& ref) {
+  Run_ run(*this, ref);
+  return run.Go();
+}
+
+base::Status RequestOperation(kube::Client& client, const AppRef& ref, const Operation& op) {
+  for (int attempt = 0;; ++attempt) {
+    CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
+    if (InProgress(app)) {
+      return base::Status::FailedPrecondition("Application " + ref.ToString() +
+                                              ": another operation is already in progress");
+    }
+    app["operation"] = ToJson(op);
+    auto written = client.Update(app, {});
+    if (written.ok()) return base::Status::Ok();
+    if (written.status().code() != base::StatusCode::kConflict || attempt + 1 >= kWriteAttempts) return written.status();
+  }
+}
+
+base::Status RequestTermination(kube::Client& client, const AppRef& ref) {
+  for (int attempt = 0;; ++attempt) {
+    CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
+    if (!InProgress(app)) {
+      return base::Status::FailedPrecondition("Unable to terminate operation. No operation is in progress");
+    }
+    app["status"]["operationState"]["phase"] = "Terminating";
+    auto written = client.Update(app, {});
+    if (written.ok()) return base::Status::Ok();
+    if (written.status().code() != base::StatusCode::kConflict || attempt + 1 >= kWriteAttempts) return written.status();
+  }
+}
+
+}  // namespace capstan::app

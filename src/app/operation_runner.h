@@ -1,0 +1,77 @@
+// Copyright 2026 The capstan Authors.
+//
+// OperationRunner: drives the operation requested on an Application (`.operation`, DESIGN §8.4) to
+// its end. It takes the operation Lease, renders the app's source once at the operation's revision,
+// and then repeats: read the Application (a terminate request lands there), list the app's live
+// objects, run one sync::Engine step, write status.operationState together with status.sync,
+// status.health and status.resources — after every step, so a new runner resumes where a crashed one
+// stopped — and wait until something it watches changes. At the end it applies the retry policy
+// (spec §6.4), appends history after a successful full sync (§6.3), clears `.operation` in the same
+// write as the final state, and releases the Lease.
+//
+// When another runner holds the Lease, Run follows the Application instead until the operation
+// ends (or the Lease expires unrenewed, and then takes over).
+//
+// Crash points (base/crash_point.h): "write:<why>" before and "written:<why>" after each write of
+// operation state, <why> one of start, step, retry, final; "hook-created" in the engine.
+//
+// Thread safety: one Run at a time per runner.
+
+#ifndef CAPSTAN_APP_OPERATION_RUNNER_H_
+#define CAPSTAN_APP_OPERATION_RUNNER_H_
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/application.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "health/health.h"
+#include "kube/client.h"
+#include "source/render.h"
+
+namespace capstan::app {
+
+struct RunnerOptions {
+  std::string holder;  // Lease holder identity; "" = "capstan/<host>/<pid>"
+  std::string control_plane_namespace = "capstan";
+  source::RenderOptions render;  // cache dir and credentials (revision comes from the operation)
+  std::string field_manager = "capstan";
+  // When set, Run gives up at this time with kTimeout, leaving the operation Running.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Receives one human-readable line per change (phase, message, each result as it changes).
+  std::function<void(std::string_view)> progress;
+  health::HealthOverride* health_override = nullptr;
+};
+
+class OperationRunner {
+ public:
+  // |client| must outlive the runner.
+  OperationRunner(kube::Client& client, RunnerOptions opts);
+
+  // Runs (or follows) the operation of |ref| until it has ended and returns the Application as
+  // stored then. Returns the Application at once when no operation is requested or running.
+  // kNotFound when the Application does not exist; kTimeout at the deadline; render and cluster
+  // errors end the operation with phase Error and the message, and are not returned.
+  base::Result<base::Json> Run(const AppRef& ref);
+
+ private:
+  class Run_;
+  kube::Client& client_;
+  RunnerOptions opts_;
+};
+
+// Writes `.operation` = |op| on the Application |ref|. kFailedPrecondition "another operation is
+// already in progress" when its operationState is Running or Terminating.
+base::Status RequestOperation(kube::Client& client, const AppRef& ref, const Operation& op);
+
+// Asks the running operation of |ref| to terminate (operationState.phase = Terminating).
+// kFailedPrecondition "Unable to terminate operation. No operation is in progress" otherwise.
+base::Status RequestTermination(kube::Client& client, const AppRef& ref);
+
+}  // namespace capstan::app
+
+#endif  // CAPSTAN_APP_OPERATION_RUNNER_H_

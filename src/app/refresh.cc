@@ -1,0 +1,42 @@
+// Copyright 2026 The capstan Authors.
+
+#include "app/refresh.h"
+
+#include <ctime>
+
+#include "app/app_status.h"
+#include "app/live_state.h"
+#include "sync/operation_state.h"
+
+namespace capstan::app {
+
+base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const RefreshOptions& opts) {
+  CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
+  std::string now = sync::FormatTime(static_cast<int64_t>(std::time(nullptr)));
+  auto rendered = source::RenderApplication(app, opts.render);
+  base::Status normalized = rendered.ok() ? NormalizeNamespaces(client, rendered->objects, rendered->destination_namespace)
+                                          : rendered.status();
+  if (!normalized.ok()) {
+    base::Json patch = {{"status",
+                         {{"sync", {{"status", "Unknown"}}},
+                          {"conditions", {{{"type", "ComparisonError"}, {"message", normalized.message()},
+                                           {"lastTransitionTime", now}}}},
+                          {"reconciledAt", now}}}};
+    auto written = client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
+    if (!written.ok()) return written.status();
+    return normalized;
+  }
+  std::vector<core::Gvk> kinds = KindsToWatch(rendered->objects, app);
+  CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> live,
+                           ListLive(client, kinds, rendered->instance_name, rendered->destination_namespace,
+                                    rendered->objects));
+  base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
+                            {"source", app["spec"].value("source", base::Json::object())}};
+  Comparison c = CompareApp(rendered->objects, live, rendered->revision, compared_to, opts.health_override);
+  base::Json patch = {{"status",
+                       {{"sync", c.sync}, {"health", c.health}, {"resources", c.resources}, {"reconciledAt", now},
+                        {"conditions", nullptr}}}};
+  return client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
+}
+
+}  // namespace capstan::app

@@ -1,0 +1,105 @@
+// Copyright 2026 The capstan Authors.
+
+#include "cli/commands/app_common.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <iostream>
+
+#include "app/operation_runner.h"
+#include "cli/app_output.h"
+#include "cli/cluster_client.h"
+#include "cli/commands/commands.h"
+#include "source/credentials.h"
+
+namespace capstan::cli {
+
+void AddRunFlags(CLI::App* cmd, RunFlags& f) {
+  cmd->add_option("--timeout", f.timeout_seconds, "Give up waiting after this many seconds (0: never)")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", f.output, "json | yaml (the Application alone) | wide")
+      ->check(CLI::IsMember({"json", "yaml", "wide", ""}));
+  cmd->add_option("--cache-dir", f.cache_dir, "Repository cache directory (default ~/.cache/capstan/repos)");
+  cmd->add_option("--repo-credentials", f.credentials_file,
+                  "Repository credentials file (default $CAPSTAN_REPOSITORIES_FILE or ~/.config/capstan/repositories.yaml)");
+  cmd->add_option("--control-plane-namespace", f.control_plane_namespace, "The control-plane namespace")
+      ->capture_default_str();
+}
+
+void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& f, bool any_end) {
+  app::RunnerOptions opts;
+  opts.control_plane_namespace = f.control_plane_namespace;
+  opts.render.cache_dir = f.cache_dir;
+  std::string creds_file = f.credentials_file.empty() ? source::DefaultCredentialsFilePath() : f.credentials_file;
+  auto creds = source::LoadCredentialsFile(creds_file, /*missing_ok=*/f.credentials_file.empty());
+  if (!creds.ok()) return Fail(creds.status());
+  opts.render.credentials = std::move(*creds);
+  if (f.timeout_seconds > 0) {
+    opts.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.timeout_seconds);
+  }
+  auto start = std::chrono::steady_clock::now();
+  opts.progress = [start](std::string_view line) {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char stamp[16];
+    std::snprintf(stamp, sizeof(stamp), "%7.2fs", s);
+    std::cerr << stamp << "  " << line << "\n";
+  };
+  app::OperationRunner runner(client, std::move(opts));
+  auto app = runner.Run(ref);
+  if (!app.ok()) {
+    Fail(app.status());
+    if (f.output == "json" || f.output == "yaml") {
+      // stdout still holds the Application as it stands, for pipelines that parse it.
+      auto now = client.Get(app::kApplicationGvk, ref.namespace_, ref.name);
+      if (now.ok()) PrintApplication(std::cout, *now, f.output);
+    }
+    return;
+  }
+  PrintApplication(std::cout, *app, f.output);
+  std::string phase = base::GetStringAt(*app, "status/operationState/phase");
+  if (phase != "Succeeded" && !any_end) SetExitCode(1);
+}
+
+base::Result<app::AppRef> UpsertApplication(kube::Client& client, base::Json manifest, bool upsert) {
+  CAPSTAN_ASSIGN_OR_RETURN(app::AppRef ref, app::RefOf(manifest, "capstan"));
+  manifest["metadata"]["namespace"] = ref.namespace_;
+  manifest.erase("status");
+  manifest.erase("operation");
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto live = client.Get(app::kApplicationGvk, ref.namespace_, ref.name);
+    if (!live.ok() && live.status().code() != base::StatusCode::kNotFound) return live.status();
+    if (!live.ok()) {
+      auto created = client.Create(manifest, {});
+      if (created.ok()) return ref;
+      if (created.status().code() == base::StatusCode::kAlreadyExists) continue;
+      return created.status().Annotate("creating Application " + ref.ToString());
+    }
+    base::Json updated = *live;
+    bool same = updated.value("spec", base::Json()) == manifest.value("spec", base::Json());
+    if (same) {
+      for (const char* key : {"labels", "annotations"}) {
+        if (manifest["metadata"].contains(key) && updated["metadata"].value(key, base::Json()) != manifest["metadata"][key]) {
+          same = false;
+        }
+      }
+    }
+    if (same) return ref;
+    if (!upsert) {
+      return base::Status::AlreadyExists("Application " + ref.ToString() +
+                                         ": existing application spec is different, use upsert flag to force update");
+    }
+    updated["spec"] = manifest.value("spec", base::Json::object());
+    for (const char* key : {"labels", "annotations", "finalizers"}) {
+      if (manifest["metadata"].contains(key)) updated["metadata"][key] = manifest["metadata"][key];
+    }
+    auto written = client.Update(updated, {});
+    if (written.ok()) return ref;
+    if (written.status().code() != base::StatusCode::kConflict) {
+      return written.status().Annotate("updating Application " + ref.ToString());
+    }
+  }
+  return base::Status::Conflict("Application " + ref.ToString() + ": kept changing while being updated");
+}
+
+}  // namespace capstan::cli
