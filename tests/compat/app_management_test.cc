@@ -21,7 +21,7 @@ class AppManagementTest : public CompatTest {};
 // `localnode.capstan.dev/exit-code: "1"` (added after Argo CD's annotation replacement; the command patch
 // is kept for the reader). capstan's `--retry-backoff-duration` takes seconds: `1` for Argo CD's `1s`.
 // The CLI must exit 1 (the operation did not succeed), where Argo CD's test ignores errors.
-TEST_F(AppManagementTest, TestFailedSyncWithRetry) {
+TEST_F(AppManagementTest, FailedSyncWithRetry) {
   Path("hook");
   PatchFile("hook.yaml",
             R"([{"op": "replace", "path": "/metadata/annotations", "value": {"argocd.argoproj.io/hook": "PreSync"}}])");

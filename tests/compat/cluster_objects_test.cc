@@ -36,7 +36,7 @@ class ClusterObjectsTest : public CompatTest {
 // users) and is deleted at the end of the test. `my-pod`'s command `true` is played by capstan-localnode
 // with its defaults. Added check: the hook object exists after the sync (default delete policy
 // BeforeHookCreation keeps it).
-TEST_F(ClusterObjectsTest, TestClusterRoleBindingHook) {
+TEST_F(ClusterObjectsTest, ClusterRoleBindingHook) {
   binding_ = "compat-crb-hook-" + ns();
   Path("cluster-role-hook");
   EditFile("cluster-role.yaml", [&](base::Json& doc) { doc["metadata"]["name"] = binding_; });

@@ -19,7 +19,7 @@ class SelectiveSyncTest : public CompatTest {};
 // Fixture differences: testdata/hook is compat-a's copy of Argo CD's (commands `true` played by
 // capstan-localnode with its defaults). Added check: the hook pod was never created (Argo CD's older
 // versions of this test asserted the hook's health Missing).
-TEST_F(SelectiveSyncTest, TestSelectiveSyncDoesNotRunHooks) {
+TEST_F(SelectiveSyncTest, SelectiveSyncDoesNotRunHooks) {
   Path("hook");
   CreateApp();
   const CliRun& run = Sync({"--resource", ":Pod:pod"});

@@ -14,7 +14,8 @@ namespace {
 class SyncOptionsTest : public CompatTest {
  protected:
   // Argo CD's `Refresh(RefreshTypeNormal)`: compare the app with Git and the cluster again. capstan has no
-  // controller yet; `capstan app get` compares when it reads (Expect re-reads the same way).
+  // controller yet; the test relies on `capstan app get` re-comparing Git with the cluster when it reads
+  // (Expect re-reads the same way).
   void Refresh() { Get(); }
 };
 
@@ -27,7 +28,7 @@ class SyncOptionsTest : public CompatTest {
 // a kustomization.yaml listing the same two files (Kustomize is a later issue), and the Deployment is
 // apps/v1 (Argo CD's older copy says apps/v1beta2, which a 1.20 API server does not serve). The
 // result's `images` field is not compared (capstan does not report it).
-TEST_F(SyncOptionsTest, TestSyncWithApplyOutOfSyncOnly) {
+TEST_F(SyncOptionsTest, SyncWithApplyOutOfSyncOnly) {
   Path("guestbook");
   CreateApp();
   Expect(SyncStatusIs("OutOfSync"));
@@ -45,10 +46,10 @@ TEST_F(SyncOptionsTest, TestSyncWithApplyOutOfSyncOnly) {
 // Asserts: the app is Synced; after Git adds `argocd.argoproj.io/hook: Skip` to the Deployment and
 // changes its replicas, a refresh still shows Synced (a Skip resource's drift is invisible); after Git
 // removes the annotations again (replicas still changed), a refresh shows OutOfSync.
-// Fixture differences: as TestSyncWithApplyOutOfSyncOnly. Argo CD creates the app with automated sync +
+// Fixture differences: as SyncWithApplyOutOfSyncOnly. Argo CD creates the app with automated sync +
 // self-heal and lets the controller sync it; capstan's automated sync is the Controller issue's, so the
 // app has no automated policy and is synced once by `capstan sync`. `Refresh` is a `capstan app get`.
-TEST_F(SyncOptionsTest, TestSyncWithSkipHook) {
+TEST_F(SyncOptionsTest, SyncWithSkipHook) {
   Path("guestbook");
   CreateApp();
   const CliRun& run = Sync();

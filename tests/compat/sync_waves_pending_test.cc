@@ -98,7 +98,7 @@ class SyncWavesPendingTest : public CompatTest {
 // Argo CD's patches `replace /metadata/annotations/health` on files that have no such key (its JSON-patch
 // library accepts that); RFC 6902 requires `add` for a missing member, so the test uses `add`. Refresh
 // is a `capstan app get`. The first sync must exit 1, the second 0.
-TEST_F(SyncWavesPendingTest, TestFixingDegradedApp) {
+TEST_F(SyncWavesPendingTest, FixingDegradedApp) {
   Path("sync-waves");
   CreateApp();
   SetConfigMapHealthLua(kConfigMapHealthLua);

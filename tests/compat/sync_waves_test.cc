@@ -3,7 +3,7 @@
 // Argo CD's test/e2e/sync_waves_test.go (spec/argo-e2e-contract.md §A.4.2), re-run through the capstan
 // binary against the local control plane: the last wave of a sync does not wait for health (an
 // operation Succeeds with a Progressing or Degraded Deployment), and prune runs in reverse wave order.
-// TestFixingDegradedApp, which needs Lua health, is in sync_waves_pending_test.cc.
+// Argo CD's TestFixingDegradedApp, which needs Lua health, is in sync_waves_pending_test.cc.
 //
 // Thread safety: GoogleTest fixtures; the deletion recorder's watch threads only append under a mutex.
 
@@ -102,7 +102,7 @@ class SyncWavesTest : public CompatTest {};
 // the pod from starting; capstan-localnode pulls no image, so the test also sets the pod template
 // annotation `localnode.capstan.dev/ready: "false"` (running, never Ready). The image patch is kept.
 // `capstan sync` stands for `argocd app create` + `argocd app sync`, and must exit 0 like Argo CD's Sync().
-TEST_F(SyncWavesTest, TestOneProgressingDeploymentIsSucceededAndSynced) {
+TEST_F(SyncWavesTest, OneProgressingDeploymentIsSucceededAndSynced) {
   Path("one-deployment");
   PatchFile("deployment.yaml",
             R"([{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "alpine:ops!"}])");
@@ -119,9 +119,9 @@ TEST_F(SyncWavesTest, TestOneProgressingDeploymentIsSucceededAndSynced) {
 // Argo CD: TestDegradedDeploymentIsSucceededAndSynced (test/e2e/sync_waves_test.go).
 // Asserts: with `progressDeadlineSeconds: 1` the never-ready Deployment turns Degraded
 // (ProgressDeadlineExceeded), and still the operation Succeeded, app Synced, health Degraded, 1 result.
-// Fixture differences: as TestOneProgressingDeploymentIsSucceededAndSynced (ready "false" annotation on
+// Fixture differences: as OneProgressingDeploymentIsSucceededAndSynced (ready "false" annotation on
 // the pod template besides Argo CD's two patches).
-TEST_F(SyncWavesTest, TestDegradedDeploymentIsSucceededAndSynced) {
+TEST_F(SyncWavesTest, DegradedDeploymentIsSucceededAndSynced) {
   Path("one-deployment");
   PatchFile("deployment.yaml", R"([
     {"op": "replace", "path": "/spec/progressDeadlineSeconds", "value": 1},
@@ -150,8 +150,8 @@ TEST_F(SyncWavesTest, TestDegradedDeploymentIsSucceededAndSynced) {
 // and their resourceVersions (etcd revisions) must go pod < rolebinding < SA, Role — the pod gone before
 // the RoleBinding was deleted. The pruned results are also checked field by field (Pruned, `pruned`,
 // hookPhase Succeeded, syncPhase Sync), which Argo CD's test leaves to its unit tests. Argo CD's
-// `Refresh(RefreshTypeHard)` is `capstan app get` (which compares) — see Get().
-TEST_F(SyncWavesTest, TestSyncPruneOrderWithSyncWaves) {
+// `Refresh(RefreshTypeHard)` is a `capstan app get`, which must re-compare (as Expect's re-reads must).
+TEST_F(SyncWavesTest, SyncPruneOrderWithSyncWaves) {
   Path("syncwaves-prune-order");
   CreateApp();
   const CliRun& first = Sync();
