@@ -140,7 +140,8 @@ void CompatTest::SetUp() {
 }
 
 void CompatTest::TearDown() {
-  if (HasFailure()) {
+  const char* verbose = std::getenv("CAPSTAN_COMPAT_VERBOSE");
+  if (HasFailure() || (verbose != nullptr && *verbose != '\0' && *verbose != '0')) {
     std::ostringstream os;
     os << "\n===== compat diagnostics for namespace " << ns() << " (scratch " << scratch_dir_ << ") =====\n";
     {
@@ -221,10 +222,21 @@ void CompatTest::EditFile(std::string_view file, const std::function<void(base::
 void CompatTest::PatchFile(std::string_view file, std::string_view json_patch) {
   auto patch = base::ParseJson(json_patch, "JSON patch");
   ASSERT_TRUE(patch.ok()) << patch.status().ToString();
+  ASSERT_TRUE(patch->is_array()) << "a JSON patch is an array: " << json_patch;
   std::string error;
   EditFile(file, [&](base::Json& doc) {
     try {
-      doc = doc.patch(*patch);
+      // One operation at a time: as the json-patch library of Argo CD's fixture, a "replace" of an
+      // absent object member adds it (TestHookSkip replaces /metadata/annotations of a pod that has none).
+      for (base::Json op : *patch) {
+        if (base::GetString(op, "op") == "replace") {
+          base::Json::json_pointer ptr(base::GetString(op, "path"));
+          if (!doc.contains(ptr) && doc.contains(ptr.parent_pointer()) && doc[ptr.parent_pointer()].is_object()) {
+            op["op"] = "add";
+          }
+        }
+        doc = doc.patch(base::Json::array({op}));
+      }
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -472,9 +484,9 @@ void CompatTest::Expect(const Expectation& e, std::source_location loc) {
   ::testing::AssertionResult result = e();
   while (!result) {
     if (std::chrono::steady_clock::now() >= deadline) {
-      expect_timed_out_ = true;
       ADD_FAILURE_AT(loc.file_name(), static_cast<int>(loc.line()))
           << "expectation still failing after " << expect_timeout().count() / 1000 << " s: " << result.message();
+      expect_timed_out_ = true;
       return;
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));

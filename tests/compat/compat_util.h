@@ -20,7 +20,8 @@
 // Application (`capstan app get -o json`) and the cluster every second, up to 15 s (3 s once an
 // expectation of the same test has already timed out, to bound the run). When a test fails, TearDown
 // prints every capstan command it ran (argv, exit code, stderr), the Application's status and the pods
-// of ns(), so a failure can be diagnosed from the test log alone.
+// of ns(), so a failure can be diagnosed from the test log alone (CAPSTAN_COMPAT_VERBOSE=1: after every
+// test).
 //
 // The binary under test is $CAPSTAN_BIN, else CAPSTAN_BINARY_DIR "/capstan"; every command gets
 // `--kubeconfig $CAPSTAN_TEST_KUBECONFIG`. `capstan install` runs once per process.
@@ -121,7 +122,8 @@ class CompatTest : public capstan::testing::ClusterTest {
   // Writes |content| to |file| (relative to the repository root) and commits.
   void AddFile(std::string_view file, std::string_view content);
   // Applies the RFC 6902 |json_patch| to |file| (one YAML or JSON document), rewrites it as YAML and
-  // commits. A patch that does not apply fails the test.
+  // commits. As with Argo CD's fixture, "replace" of an absent object member adds it. A patch that does
+  // not apply fails the test.
   void PatchFile(std::string_view file, std::string_view json_patch);
   // Runs |edit| on the single document of |file|, rewrites it and commits.
   void EditFile(std::string_view file, const std::function<void(base::Json&)>& edit);
