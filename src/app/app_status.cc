@@ -70,7 +70,7 @@ Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<
     r["status"] = synced ? "Synced" : "OutOfSync";
     if (!synced) out_of_sync = true;
     if (e.live && !e.target) r["requiresPruning"] = true;
-    bool ignore_health = core::AnnotationOf(e.target ? *e.target : *e.live, "argocd.argoproj.io/ignore-healthcheck") ==
+    bool ignore_health = core::AnnotationOf(e.live ? *e.live : *e.target, "argocd.argoproj.io/ignore-healthcheck") ==
                          std::optional<std::string>("true");
     std::optional<health::HealthStatus> h;
     if (!e.live) {

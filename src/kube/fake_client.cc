@@ -417,6 +417,16 @@ Result<ApiResource> FakeClient::Resolve(const Gvk& gvk) {
   return k.res;
 }
 
+namespace {
+
+// What the API server's defaulting writes into a new object's status.
+void DefaultStatusOnCreate(const Gvk& gvk, Json& obj) {
+  if (gvk.group.empty() && gvk.kind == "Namespace") obj["status"] = {{"phase", "Active"}};
+  if (gvk.group.empty() && gvk.kind == "Pod") obj["status"] = {{"phase", "Pending"}};
+}
+
+}  // namespace
+
 Result<Json> FakeClient::Create(const Json& obj, const WriteOptions& opts) {
   std::lock_guard<std::mutex> lock(mu_);
   Gvk gvk = Gvk::Of(obj);
@@ -456,8 +466,7 @@ Result<Json> FakeClient::Create(const Json& obj, const WriteOptions& opts) {
   }
   Json next = obj;
   if (t.kind.has_status) next.erase("status");
-  if (gvk.group.empty() && gvk.kind == "Namespace") next["status"] = {{"phase", "Active"}};
-  if (gvk.group.empty() && gvk.kind == "Pod") next["status"] = {{"phase", "Pending"}};
+  DefaultStatusOnCreate(gvk, next);
   return CommitLocked(t, nullptr, std::move(next), opts.dry_run);
 }
 
@@ -488,6 +497,7 @@ Result<Json> FakeClient::Apply(const Json& obj, const ApplyOptions& opts) {
   if (live == nullptr) {
     if (to_status) return NotFoundErr(t.kind.res, name, what);
     if (t.kind.has_status) applied.erase("status");
+    DefaultStatusOnCreate(gvk, applied);
     return CommitLocked(t, nullptr, std::move(applied), opts.dry_run);
   }
   Json next = *live;

@@ -67,7 +67,8 @@ class EngineTest : public ::testing::Test {
     auto pods = fake_.List({"", "v1", "Pod"}, "ns", {});
     ASSERT_TRUE(pods.ok());
     for (const base::Json& p : pods->items) {
-      if (base::GetStringAt(p, "status/phase").empty()) SetPodPhase(base::GetStringAt(p, "metadata/name"), "Running");
+      std::string phase = base::GetStringAt(p, "status/phase");
+      if (phase.empty() || phase == "Pending") SetPodPhase(base::GetStringAt(p, "metadata/name"), "Running");
     }
   }
 

@@ -35,6 +35,17 @@ struct AppFlags {
   RunFlags run;
 };
 
+// Refresh options from the runner flags; credentials from the default file when it exists.
+app::RefreshOptions RefreshOptionsOf(const RunFlags& run) {
+  app::RefreshOptions opts;
+  opts.render.cache_dir = run.cache_dir;
+  opts.render.control_plane_namespace = run.control_plane_namespace;
+  std::string file = run.credentials_file.empty() ? source::DefaultCredentialsFilePath() : run.credentials_file;
+  auto creds = source::LoadCredentialsFile(file, /*missing_ok=*/run.credentials_file.empty());
+  if (creds.ok()) opts.render.credentials = std::move(*creds);
+  return opts;
+}
+
 CLI::App* NamedCommand(CLI::App& group, const char* name, const char* help, AppFlags& f) {
   auto* cmd = group.add_subcommand(name, help);
   cmd->add_option("name", f.name, "NAME or NAMESPACE/NAME")->required();
@@ -47,6 +58,7 @@ void RegisterCreate(CLI::App& group, ClusterFlags& cluster) {
   auto* cmd = group.add_subcommand("create", "Create an Application from a manifest");
   cmd->add_option("-f,--file", f->file, "The Application manifest (YAML; - for stdin)")->required();
   cmd->add_flag("--upsert", f->upsert, "Update the Application when it exists with another spec");
+  cmd->add_option("--cache-dir", f->run.cache_dir, "Repository cache directory (default ~/.cache/capstan/repos)");
   cmd->callback([f, &cluster] {
     auto manifest = ReadApplicationFile(f->file);
     if (!manifest.ok()) return Fail(manifest.status());
@@ -55,6 +67,10 @@ void RegisterCreate(CLI::App& group, ClusterFlags& cluster) {
     auto ref = UpsertApplication(**client, *manifest, f->upsert);
     if (!ref.ok()) return Fail(ref.status());
     std::cout << "application '" << ref->name << "' created\n";
+    // As Argo CD's controller does on a new Application: compare it once, so its status says
+    // OutOfSync (or why it cannot be compared) before any sync.
+    auto refreshed = app::Refresh(**client, *ref, RefreshOptionsOf(f->run));
+    if (!refreshed.ok()) std::cerr << "warning: comparing " << ref->ToString() << ": " << refreshed.status().ToString() << "\n";
   });
 }
 
@@ -71,13 +87,7 @@ void RegisterGet(CLI::App& group, ClusterFlags& cluster) {
     if (!client.ok()) return Fail(client.status());
     app::AppRef ref = ParseAppName(f->name, f->app_namespace);
     if (f->refresh) {
-      app::RefreshOptions opts;
-      opts.render.cache_dir = f->run.cache_dir;
-      opts.render.control_plane_namespace = f->run.control_plane_namespace;
-      auto creds = source::LoadCredentialsFile(source::DefaultCredentialsFilePath(), /*missing_ok=*/true);
-      if (!creds.ok()) return Fail(creds.status());
-      opts.render.credentials = std::move(*creds);
-      auto refreshed = app::Refresh(**client, ref, opts);
+      auto refreshed = app::Refresh(**client, ref, RefreshOptionsOf(f->run));
       if (!refreshed.ok()) Fail(refreshed.status());
     }
     auto app = (*client)->Get(app::kApplicationGvk, ref.namespace_, ref.name);
