@@ -267,7 +267,7 @@ spec:
 // Argo CD: TestInvalidlHookWaitsForOtherHooksToComplete (test/e2e/hook_test.go; the typo is Argo CD's).
 // Given: Sync hook Pod "invalid-hook" (delete policy HookFailed) already exists in the namespace; Git has
 // the same hook with the container renamed "immutable" — valid on its own, but an immutable-field change
-// of the live pod. Asserts: exactly 3 results; invalid-hook {Synced→SyncFailed, message matching
+// of the live pod. Asserts: exactly 3 results; invalid-hook {SyncFailed, message matching
 // `Pod "invalid-hook" is invalid`, Sync, Failed, Sync}; hook {Synced, "pod/hook created", Sync,
 // Succeeded, Sync} (the other hook still completes); op Failed; "hook" exists without the hook finalizer.
 // Fixture differences: Argo CD's Given().Resource() uses kubectl; here the pod is created through the API
