@@ -408,7 +408,10 @@ void StepRun::ApplyTask(Task& t, bool dry_run) {
                  .replace = in_.sync.replace || t.annotations.sync_options.Has("Replace=true"),
                  .force = in_.sync.force || t.annotations.sync_options.Has("Force=true"),
                  .field_manager = in_.sync.field_manager};
-  OpOutcome out = ops_.Apply(obj, t.live.get(), mode);
+  // A hook that exists already is validated as the new object it will be (DryRunAsNew): its live
+  // copy is about to be deleted (BeforeHookCreation) or may be terminating, and Argo CD's
+  // client-side dry-run never looks at it either (TestInvalidlHookWaitsForOtherHooksToComplete).
+  OpOutcome out = dry_run && t.is_hook && t.live ? ops_.DryRunAsNew(obj, mode) : ops_.Apply(obj, t.live.get(), mode);
   if (t.is_hook && !dry_run && !in_.sync.dry_run) base::CrashPoint("hook-created");
   if (dry_run && !in_.sync.dry_run) {
     // The dry-run pass records failures only (§2.5 step 2b).

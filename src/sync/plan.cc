@@ -85,10 +85,7 @@ base::Result<Plan> BuildPlan(const std::vector<base::Json>& targets, const std::
       continue;
     }
     if (ann.is_hook) {
-      if (key.name.empty() && base::GetStringAt(t, "metadata/generateName").empty()) {
-        errors.push_back(key.Display() + ": a hook needs metadata.name or metadata.generateName");
-        continue;
-      }
+      // A hook without name or generateName is named "<rev7>-<phase>-<startedAt>" (§2.2).
       hooks.push_back({std::make_shared<const base::Json>(t), key, std::move(ann)});
       continue;
     }

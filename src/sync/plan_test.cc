@@ -92,6 +92,14 @@ TEST(PlanTest, UnnamedHooksGetNamesPerPhase) {
             base::Json::array({"argocd.argoproj.io/hook-finalizer"}));
 }
 
+TEST(PlanTest, HookWithoutNameOrGenerateNameIsNamedAfterRevisionAndPhase) {
+  // Argo CD's TestAutomaticallyNamingUnnamedHook: no metadata.name, no generateName.
+  Plan plan = MustPlan({Make("v1", "Pod", "", "ns", {{"argocd.argoproj.io/hook", "PreSync,PostSync"}})}, {});
+  ASSERT_EQ(plan.tasks.size(), 2u);
+  EXPECT_EQ(plan.tasks[0].key.name, "abcdef1-presync-1700000000");
+  EXPECT_EQ(plan.tasks[1].key.name, "abcdef1-postsync-1700000000");
+}
+
 TEST(PlanTest, UnnamedResourceIsRejectedBeforeAnythingRuns) {
   base::Json cm = Make("v1", "ConfigMap", "", "ns");
   cm["metadata"]["generateName"] = "cm-";

@@ -110,6 +110,17 @@ OpOutcome ResourceOps::Apply(const base::Json& target, const base::Json* live, c
   return {core::ResultCode::kSynced, name + (moved && !mode.dry_run ? " configured" : " unchanged") + suffix};
 }
 
+OpOutcome ResourceOps::DryRunAsNew(const base::Json& target, const ApplyMode& mode) {
+  base::Json obj = target;
+  PrepareForApply(obj);
+  const std::string name = DisplayName(obj);
+  obj["metadata"]["generateName"] = base::GetStringAt(obj, "metadata/name") + "-";
+  obj["metadata"].erase("name");
+  auto result = client_.Create(obj, {.dry_run = true, .field_manager = mode.field_manager});
+  if (!result.ok()) return {core::ResultCode::kSyncFailed, ErrorMessage(result.status())};
+  return {core::ResultCode::kSynced, name + " created (dry run)"};
+}
+
 base::Status ResourceOps::Delete(const base::Json& live, const std::string& propagation, bool dry_run) {
   kube::DeleteOptions opts;
   opts.dry_run = dry_run;

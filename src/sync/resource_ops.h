@@ -41,6 +41,11 @@ class ResourceOps {
   // configured|unchanged" (suffix " (dry run)" in a dry run), or kSyncFailed with the server's message.
   OpOutcome Apply(const base::Json& target, const base::Json* live, const ApplyMode& mode);
 
+  // Validates |target| as a new object: a server-side dry-run create under a server-generated name
+  // (generateName "<name>-"), so the live object of the same name — a hook about to be deleted and
+  // re-created, or being deleted right now — does not take part. Argo CD's client-side dry-run never
+  // looks at the live object either. Outcome as Apply's ("pod/hook created (dry run)").
+  OpOutcome DryRunAsNew(const base::Json& target, const ApplyMode& mode);
   // Deletes |live| with |propagation| ("foreground" | "background" | "orphan"). NotFound is success.
   base::Status Delete(const base::Json& live, const std::string& propagation, bool dry_run = false);
 
