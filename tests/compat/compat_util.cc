@@ -349,7 +349,10 @@ const CliRun& CompatTest::Delete(std::vector<std::string> flags) {
 }
 
 const CliRun& CompatTest::Get() {
-  const CliRun& run = Capstan({"app", "get", app_name_, "-N", ns(), "-o", "json"}, std::chrono::seconds(60));
+  // Argo CD's fixture reads an app its controller keeps refreshed; capstan has no controller yet, so
+  // every read re-compares Git with the cluster (`app get --refresh`), as an Argo CD refresh does.
+  const CliRun& run = Capstan({"app", "get", app_name_, "-N", ns(), "-o", "json", "--refresh", "--cache-dir", cache_dir_},
+                              std::chrono::seconds(60));
   if (run.exit_code != 0 || !run.app.is_object()) {
     auto live = client().Get(kApplicationGvk, ns(), app_name_);
     if (live.ok()) {
