@@ -17,7 +17,7 @@
 //   Then:   Expect(OperationPhaseIs("Succeeded")), Expect(ResourceResultIs({...})), Expect(Pod(...)) …
 //
 // Expect() polls like Argo CD's Consequences.Expect: it checks, and while the check fails it re-reads the
-// Application (`capstan app get -o json`) and the cluster every second, up to 15 s (3 s once an
+// Application (`capstan app get -o json --refresh`) and the cluster every second, up to 15 s (3 s once an
 // expectation of the same test has already timed out, to bound the run). When a test fails, TearDown
 // prints every capstan command it ran (argv, exit code, stderr), the Application's status and the pods
 // of ns(), so a failure can be diagnosed from the test log alone (CAPSTAN_COMPAT_VERBOSE=1: after every
@@ -173,8 +173,10 @@ class CompatTest : public capstan::testing::ClusterTest {
   const CliRun& TerminateOp();
   // `capstan app delete app -N ns <flags…>` (the Controller issue's command).
   const CliRun& Delete(std::vector<std::string> flags = {});
-  // `capstan app get app -N ns -o json`; on exit 0 app() becomes what it printed. Falls back to reading
-  // the Application through the API when the command fails (the failure stays in the command log).
+  // `capstan app get app -N ns -o json --refresh --cache-dir …` (capstan has no controller yet: every read
+  // re-compares Git with the cluster, as the refresh of Argo CD's controller does); on exit 0 app()
+  // becomes what it printed. Falls back to reading the Application through the API when the command
+  // fails (the failure stays in the command log).
   const CliRun& Get();
   const CliRun& last_run() const { return last_run_; }
 
