@@ -13,6 +13,8 @@ base::Result<std::unique_ptr<kube::RestClient>> ConnectCluster(const ClusterFlag
   if (!flags.kubeconfig.empty()) opts.paths = {flags.kubeconfig};
   opts.context = flags.context;
   CAPSTAN_ASSIGN_OR_RETURN(kube::RestConfig config, kube::LoadDefault(opts));
+  config.qps = flags.qps;
+  config.burst = flags.burst;
   return kube::RestClient::Create(std::move(config));
 }
 

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug|info|warn|error|off")->capture_default_str();
   app.add_option("--kubeconfig", cluster.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
   app.add_option("--context", cluster.context, "The kubeconfig context to use");
+  app.add_option("--qps", cluster.qps, "API requests per second at most (<= 0: no limit)")->capture_default_str();
+  app.add_option("--burst", cluster.burst, "API requests allowed in a burst above --qps")->capture_default_str();
   app.fallthrough();
   app.parse_complete_callback([&] { capstan::base::InitLogging(log_level); });
   capstan::cli::RegisterCommands(app, cluster);

@@ -6,8 +6,10 @@
 #include "sync/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -24,11 +26,19 @@ using core::ResultCode;
 using core::SyncPhase;
 
 // Runs fn(i) for i in [0, n), at most |max_parallel| at a time.
+// Runs fn(0..n-1) on at most |max_parallel| threads, each taking the next index as it frees up.
 void ParallelFor(size_t n, int max_parallel, const std::function<void(size_t)>& fn) {
-  const size_t width = std::max<size_t>(1, static_cast<size_t>(max_parallel));
-  for (size_t start = 0; start < n; start += width) {
-    std::vector<std::jthread> batch;
-    for (size_t i = start; i < std::min(n, start + width); ++i) batch.emplace_back([&fn, i] { fn(i); });
+  const size_t width = std::min(n, std::max<size_t>(1, static_cast<size_t>(max_parallel)));
+  if (width <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::jthread> workers;
+  for (size_t w = 0; w < width; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) fn(i);
+    });
   }
 }
 
@@ -96,6 +106,7 @@ class StepRun {
   health::HealthOverride* health_;
   const StepInput& in_;
   OperationState& state_;
+  std::mutex results_mu_;  // guards state_.results while a step's tasks run concurrently
   std::vector<Task> tasks_;
 };
 
@@ -120,6 +131,7 @@ void StepRun::RecordResult(const Task& t) {
   if (t.is_hook) r.hook_type = HookTypeOf(t.phase);
   r.hook_phase = t.hook_phase;
   r.sync_phase = t.phase;
+  std::lock_guard<std::mutex> lock(results_mu_);  // tasks of a step record from their own threads
   state_.Record(std::move(r));
 }
 

@@ -20,9 +20,9 @@ const ResourceResult* OperationState::Find(const std::string& key) const {
 }
 
 void OperationState::Record(ResourceResult r) {
-  const std::string key = r.Key();
   for (ResourceResult& existing : results) {
-    if (existing.Key() == key) {
+    if (existing.name == r.name && existing.kind == r.kind && existing.namespace_ == r.namespace_ &&
+        existing.group == r.group && existing.sync_phase == r.sync_phase) {
       existing = std::move(r);
       return;
     }

@@ -18,6 +18,10 @@ namespace capstan::cli {
 struct ClusterFlags {
   std::string kubeconfig;  // "" = $KUBECONFIG or ~/.kube/config (or in-cluster)
   std::string context;     // "" = current-context
+  // Client-side rate limit. Higher than client-go's defaults: one sync applies a whole wave at once,
+  // and the API server protects itself (priority and fairness); a shared cluster may want less.
+  double qps = 500;
+  int burst = 1000;
 };
 
 // Adds every subcommand to |app|. |cluster| must outlive the parse and the callbacks.
