@@ -131,6 +131,20 @@ TEST_F(EngineTest, OneWaveWithoutHooksSucceedsInOneStepAfterDryRun) {
                                                  "APPLY ConfigMap ns/cm", "APPLY apps/Deployment ns/web"}));
 }
 
+TEST_F(EngineTest, ALargeWaveIsAppliedConcurrentlyAndEveryResultIsRecorded) {
+  // 500 objects, 32 at a time: each task records its result from its own thread.
+  for (int i = 0; i < 500; ++i) in_.targets.push_back(Obj("v1", "ConfigMap", "cm-" + std::to_string(i)));
+  Step();
+  EXPECT_EQ(state_.phase, core::OperationPhase::kSucceeded);
+  ASSERT_EQ(state_.results.size(), 500u);
+  for (int i = 0; i < 500; ++i) {
+    const ResourceResult* r = Result("cm-" + std::to_string(i));
+    ASSERT_NE(r, nullptr) << i;
+    EXPECT_EQ(r->message, "configmap/cm-" + std::to_string(i) + " created");
+  }
+  EXPECT_EQ(Writes().size(), 1000u);  // one dry-run and one apply each
+}
+
 TEST_F(EngineTest, DryRunFailureWritesNothing) {
   in_.targets = {Obj("v1", "ConfigMap", "cm"), Obj("apps/v1", "Deployment", "web")};
   fake_.InjectError("APPLY", "apps/Deployment ns/web",
