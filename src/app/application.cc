@@ -4,6 +4,9 @@
 
 #include <cctype>
 
+#include "core/annotations.h"
+#include "sync/operation_state.h"
+
 namespace capstan::app {
 
 namespace {
@@ -194,6 +197,27 @@ std::vector<std::string> EffectiveSyncOptions(const base::Json& app, const Opera
     }
   }
   return out;
+}
+
+base::Status CheckDestination(const base::Json& app) {
+  std::string server = base::GetStringAt(app, "spec/destination/server");
+  std::string name = base::GetStringAt(app, "spec/destination/name");
+  if (server.empty() && name.empty()) {
+    return base::Status::InvalidArgument("spec.destination: set server https://kubernetes.default.svc or name in-cluster");
+  }
+  bool local_server = server.empty() || server == "https://kubernetes.default.svc";
+  bool local_name = name.empty() || name == "in-cluster";
+  if (local_server && local_name) return base::Status::Ok();
+  return base::Status::FailedPrecondition(
+      "spec.destination: cluster " + (server.empty() ? "named " + name : server) +
+      " is not the connected cluster; capstan syncs to https://kubernetes.default.svc (in-cluster) only so far");
+}
+
+bool DeletionApproved(const base::Json& app, int64_t started_at_unix) {
+  std::optional<std::string> v = core::AnnotationOf(app, core::keys::kDeletionApproved);
+  if (!v) return false;
+  auto t = sync::ParseTime(*v, "deletion-approved");
+  return t.ok() && *t >= started_at_unix;
 }
 
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app) {

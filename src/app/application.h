@@ -81,6 +81,15 @@ base::Result<AppRef> RefOf(const base::Json& app, std::string_view default_names
 // spec.syncPolicy.syncOptions (Argo CD's rule).
 std::vector<std::string> EffectiveSyncOptions(const base::Json& app, const Operation& op);
 
+// capstan syncs into the cluster it is connected to: spec.destination must name it — server
+// https://kubernetes.default.svc or name in-cluster (Argo CD's names for the local cluster).
+// kFailedPrecondition naming the destination otherwise (other clusters come with the Controller issue).
+base::Status CheckDestination(const base::Json& app);
+
+// True when the Application carries argocd.argoproj.io/deletion-approved at or after
+// |started_at_unix| (Prune=confirm / Delete=confirm, spec §1.5).
+bool DeletionApproved(const base::Json& app, int64_t started_at_unix);
+
 // spec.syncPolicy.retry, when set.
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app);
 

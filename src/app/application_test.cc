@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/operation_state.h"
+
 namespace capstan::app {
 namespace {
 
@@ -100,6 +102,25 @@ TEST(ApplicationTest, OperationSyncOptionsWinOverTheAppsOwn) {
   EXPECT_EQ(EffectiveSyncOptions(app, op), std::vector<std::string>{"CreateNamespace=true"});
   op.sync.sync_options = {"Replace=true"};
   EXPECT_EQ(EffectiveSyncOptions(app, op), std::vector<std::string>{"Replace=true"});
+}
+
+TEST(ApplicationTest, OnlyTheConnectedClusterIsADestination) {
+  auto app = [](const char* dest) { return base::Json::parse(std::string(R"({"spec": {"destination": )") + dest + "}}"); };
+  EXPECT_TRUE(CheckDestination(app(R"({"server": "https://kubernetes.default.svc", "namespace": "x"})")).ok());
+  EXPECT_TRUE(CheckDestination(app(R"({"name": "in-cluster"})")).ok());
+  base::Status s = CheckDestination(app(R"({"server": "https://prod.example.com:6443"})"));
+  EXPECT_EQ(s.code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("https://prod.example.com:6443"), std::string::npos);
+  EXPECT_FALSE(CheckDestination(app("{}")).ok());
+}
+
+TEST(ApplicationTest, DeletionApprovalCountsFromTheOperationStart) {
+  base::Json app = {{"metadata", {{"annotations", {{"argocd.argoproj.io/deletion-approved", "2026-11-27T03:00:00Z"}}}}}};
+  int64_t at = *sync::ParseTime("2026-11-27T03:00:00Z", "t");
+  EXPECT_TRUE(DeletionApproved(app, at));
+  EXPECT_TRUE(DeletionApproved(app, at - 10));
+  EXPECT_FALSE(DeletionApproved(app, at + 1));
+  EXPECT_FALSE(DeletionApproved(base::Json::object(), at));
 }
 
 }  // namespace

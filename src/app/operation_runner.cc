@@ -317,7 +317,8 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
 
     std::optional<Comparison> comparison;
     if (!core::IsCompleted(state.phase)) {
-      base::Status rendered = Render(app, *op, state);
+      base::Status rendered = CheckDestination(app);
+      if (rendered.ok()) rendered = Render(app, *op, state);
       if (!rendered.ok()) {
         state.phase = OperationPhase::kError;
         state.message = rendered.message();
@@ -350,6 +351,7 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
         in.sync.prune = op->sync.prune;
         in.sync.force = op->sync.force;
         in.sync.field_manager = opts_.field_manager;
+        in.sync.prune_confirmed = DeletionApproved(app, state.started_at_unix);
         in.plan.revision = state.revision;
         in.plan.started_at_unix = state.started_at_unix;
         in.plan.destination_namespace = rendered_->destination_namespace;
