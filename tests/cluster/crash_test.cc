@@ -69,7 +69,7 @@ std::string CapstanBinary() {
   return std::string(CAPSTAN_BINARY_DIR) + "/capstan";
 }
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string stdout_text;
   std::string stderr_text;
@@ -77,7 +77,7 @@ struct Run {
 };
 
 // Runs `capstan --kubeconfig K <args>` with CAPSTAN_CRASH_AT=|crash_at| ("" = unset for capstan).
-Run Capstan(const std::vector<std::string>& args, const std::string& crash_at,
+CliRun Capstan(const std::vector<std::string>& args, const std::string& crash_at,
             std::chrono::seconds timeout = std::chrono::seconds(120)) {
   base::SubprocessOptions opts;
   opts.argv = {CapstanBinary(), "--kubeconfig", testing::TestKubeconfigPath()};
@@ -87,7 +87,7 @@ Run Capstan(const std::vector<std::string>& args, const std::string& crash_at,
   opts.max_stderr_bytes = 256u << 10;
   auto start = Clock::now();
   auto r = base::RunSubprocess(opts);
-  Run run;
+  CliRun run;
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!r.ok()) {
     run.stderr_text = "[crash_test] running capstan: " + r.status().ToString();
@@ -201,7 +201,7 @@ class CrashTest : public testing::ClusterTest, public ::testing::WithParamInterf
     ClusterTest::SetUp();
     if (HasFatalFailure()) return;
     static std::once_flag installed;
-    static Run install;
+    static CliRun install;
     std::call_once(installed, [] { install = Capstan({"install"}, ""); });
     ASSERT_EQ(install.exit_code, 0) << "capstan install (" << CapstanBinary() << "): " << install.stderr_text;
   }
@@ -266,7 +266,7 @@ TEST_P(CrashTest, Resumes) {
   AddedCounter pods(client(), ns(), kPodGvk);
 
   // 1. The run that crashes.
-  Run crashed = Capstan(SyncArgs(c.retry), c.point);
+  CliRun crashed = Capstan(SyncArgs(c.retry), c.point);
   ASSERT_EQ(crashed.exit_code, base::kCrashExitCode)
       << "CAPSTAN_CRASH_AT=" << c.point << " did not crash the run (point never reached?)\nstderr:\n"
       << Tail(crashed.stderr_text) << "\nstdout:\n" << Tail(crashed.stdout_text, 1500);
@@ -285,7 +285,7 @@ TEST_P(CrashTest, Resumes) {
   }
 
   // 2. The same command again, without the crash point.
-  Run rerun = Capstan(SyncArgs(c.retry), "");
+  CliRun rerun = Capstan(SyncArgs(c.retry), "");
   std::string context = "crash at " + c.point + " after " + std::to_string(crashed.seconds) +
                         " s (Lease left: " + (lease_left ? "yes" : "no") + ", phase then: " + phase_after_crash +
                         "); re-run took " + std::to_string(rerun.seconds) + " s, exit " +
@@ -374,7 +374,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CrashCase{"AtWrittenStep1", "written:step:1"},            //
                       CrashCase{"AtWriteStep4", "write:step:4"},                //
                       CrashCase{"AtWrittenStep4", "written:step:4"},            //
-                      CrashCase{"AtWrittenStep7", "written:step:7"},            //
+                      CrashCase{"AtWriteStep7", "write:step:7"},                //
                       CrashCase{"AtWriteFinal", "write:final"},                 //
                       CrashCase{"AtWrittenFinal", "written:final"},             //
                       CrashCase{"AtHookCreated1", "hook-created:1"},            //
