@@ -17,6 +17,7 @@
 #include "core/resource_key.h"
 #include "sync/engine.h"
 #include "sync/operation_state.h"
+#include "sync/plan.h"
 #include "sync/sync_options.h"
 
 namespace capstan::app {
@@ -219,6 +220,13 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
   CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp r, source::RenderApplication(app, ro));
   CAPSTAN_RETURN_IF_ERROR(NormalizeNamespaces(client_, r.objects, r.destination_namespace));
   if (state.revision.empty()) state.revision = r.revision;
+  // What Argo CD ignores silently (bad annotation values, repeated resources) is ignored the same
+  // way, and said once per operation.
+  auto plan = sync::BuildPlan(r.objects, {}, {.revision = state.revision, .started_at_unix = state.started_at_unix,
+                                              .destination_namespace = r.destination_namespace});
+  if (plan.ok()) {
+    for (const sync::PlanWarning& w : plan->warnings) Progress("warning: " + w.key.Display() + ": " + w.message);
+  }
   rendered_ = std::move(r);
   rendered_for_ = state.started_at_unix;
   return base::Status::Ok();
