@@ -219,6 +219,36 @@ TEST_F(EngineTest, HookFailedPolicyKeepsSucceededHook) {
   EXPECT_TRUE(Exists("Pod", "hook"));
 }
 
+// §3.7: delete policies follow the operation's outcome, not the hook's phase.
+TEST_F(EngineTest, HookSucceededHookOfAnEarlierPhaseStaysUntilTheWholeOperationSucceeds) {
+  in_.targets = {Hook("pre", "PreSync", {{"argocd.argoproj.io/hook-delete-policy", "HookSucceeded"}}),
+                 Hook("post", "PostSync")};
+  Step();  // dry-run, then PreSync: pre created
+  SetPodPhase("pre", "Succeeded");
+  Step();  // PreSync done → PostSync: post created
+  ASSERT_EQ(state_.phase, core::OperationPhase::kRunning);
+  EXPECT_TRUE(Exists("Pod", "pre")) << "deleted while the operation still runs";
+  RunToEnd({{"post", "Succeeded"}});
+  EXPECT_EQ(state_.phase, core::OperationPhase::kSucceeded);
+  EXPECT_FALSE(Exists("Pod", "pre"));
+  EXPECT_TRUE(Exists("Pod", "post"));  // BeforeHookCreation: kept until the next sync
+}
+
+TEST_F(EngineTest, HookFailedDeletesEvenSucceededHooksWhenTheOperationFails) {
+  in_.targets = {Hook("pre", "PreSync", {{"argocd.argoproj.io/hook-delete-policy", "HookFailed"}}),
+                 Hook("sync", "Sync", {{"argocd.argoproj.io/hook-delete-policy", "HookSucceeded"}})};
+  RunToEnd({{"pre", "Succeeded"}, {"sync", "Failed"}});
+  EXPECT_EQ(state_.phase, core::OperationPhase::kFailed);
+  EXPECT_FALSE(Exists("Pod", "pre")) << "HookFailed: deleted because the operation failed";
+  EXPECT_TRUE(Exists("Pod", "sync")) << "HookSucceeded: kept because the operation failed";
+  for (const char* name : {"sync"}) {
+    auto live = fake_.Get({"", "v1", "Pod"}, "ns", name);
+    ASSERT_TRUE(live.ok());
+    EXPECT_THAT(live->at("metadata").value("finalizers", base::Json::array()),
+                Not(Contains("argocd.argoproj.io/hook-finalizer")));
+  }
+}
+
 TEST_F(EngineTest, BeforeHookCreationRecreatesTheHookOnTheNextSync) {
   in_.targets = {Hook("hook", "Sync")};
   RunToEnd({{"hook", "Succeeded"}});
