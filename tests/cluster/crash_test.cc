@@ -24,8 +24,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -171,9 +174,32 @@ class AddedCounter {
 };
 
 struct CrashCase {
-  std::string test_name;  // the GoogleTest parameter name: CrashTest/<test_name>
-  std::string point;      // CAPSTAN_CRASH_AT
-  bool retry = false;     // the failing-first-attempt variant (see the file comment)
+  std::string test_name;    // the GoogleTest parameter name: Crash/CrashTest.Resumes/<test_name>
+  std::string point;        // CAPSTAN_CRASH_AT
+  bool retry = false;       // the failing-first-attempt variant (see the file comment)
+  int64_t retry_count = 0;  // the final operationState.retryCount: retries saved before the crash
+};
+
+// "write:step:2" -> "write:step"; "write:start" stays.
+std::string PointName(const std::string& point) {
+  size_t colon = point.rfind(':');
+  if (colon == std::string::npos || colon + 1 == point.size()) return point;
+  for (size_t i = colon + 1; i < point.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(point[i]))) return point;
+  }
+  return point.substr(0, colon);
+}
+
+// Runs |f| when it goes out of scope.
+class Finally {
+ public:
+  explicit Finally(std::function<void()> f) : f_(std::move(f)) {}
+  ~Finally() { f_(); }
+  Finally(const Finally&) = delete;
+  Finally& operator=(const Finally&) = delete;
+
+ private:
+  std::function<void()> f_;
 };
 
 std::ostream& operator<<(std::ostream& os, const CrashCase& c) { return os << c.point; }
@@ -265,53 +291,59 @@ TEST_P(CrashTest, Resumes) {
   ASSERT_FALSE(HasFailure()) << "making the repository";
   AddedCounter pods(client(), ns(), kPodGvk);
 
-  // 1. The run that crashes.
-  CliRun crashed = Capstan(SyncArgs(c.retry), c.point);
-  ASSERT_EQ(crashed.exit_code, base::kCrashExitCode)
-      << "CAPSTAN_CRASH_AT=" << c.point << " did not crash the run (point never reached?)\nstderr:\n"
-      << Tail(crashed.stderr_text) << "\nstdout:\n" << Tail(crashed.stdout_text, 1500);
-  EXPECT_THAT(crashed.stderr_text, HasSubstr("exiting abruptly at " + c.point.substr(0, c.point.rfind(':'))));
-  bool lease_left = client().Get(kLeaseGvk, ns(), kLeaseName).ok();
+  // What both runs printed, shown once when anything below fails.
+  CliRun crashed, rerun;
+  bool lease_left = false;
   std::string phase_after_crash = "(no Application)";
+  std::string final_app;
+  Finally diagnostics([&] {
+    if (!HasFailure()) return;
+    std::cout << "[crash_test] diagnostics for CAPSTAN_CRASH_AT=" << c.point << ": crashed run exit "
+              << crashed.exit_code << " after " << crashed.seconds << " s (Lease left: " << (lease_left ? "yes" : "no")
+              << ", operation phase then: " << phase_after_crash << "); re-run exit " << rerun.exit_code << " after "
+              << rerun.seconds << " s; Pod ADDED events: " << pods.Describe() << "\n--- crashed run stderr:\n"
+              << Tail(crashed.stderr_text, 3000) << "\n--- re-run stderr:\n" << Tail(rerun.stderr_text, 5000)
+              << "\n--- final operationState:\n" << Tail(final_app, 4000) << "\n";
+  });
+
+  // 1. The run that crashes.
+  crashed = Capstan(SyncArgs(c.retry), c.point);
+  ASSERT_EQ(crashed.exit_code, base::kCrashExitCode)
+      << "CAPSTAN_CRASH_AT=" << c.point << " did not crash the run (point never reached?)";
+  EXPECT_THAT(crashed.stderr_text, HasSubstr("exiting abruptly at " + PointName(c.point)));
+  lease_left = client().Get(kLeaseGvk, ns(), kLeaseName).ok();
   if (auto app = client().Get(kApplicationGvk, ns(), kAppName); app.ok()) {
     phase_after_crash = base::GetStringAt(*app, "status/operationState/phase");
     if (phase_after_crash.empty()) phase_after_crash = "(no operationState)";
   }
   if (c.retry) {
-    // The cause of the first attempt's failure goes away.
+    // The first attempt failed its dry run and scheduled a retry; then the cause goes away.
+    EXPECT_THAT(crashed.stderr_text, HasSubstr("failed to apply (dry run)"));
+    EXPECT_THAT(crashed.stderr_text, HasSubstr("Retrying attempt #1"));
     base::Json extra = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", extra_ns_}}}};
     auto created = client().Create(extra, {});
     ASSERT_TRUE(created.ok()) << "creating " << extra_ns_ << ": " << created.status().ToString();
   }
 
-  // 2. The same command again, without the crash point.
-  CliRun rerun = Capstan(SyncArgs(c.retry), "");
-  std::string context = "crash at " + c.point + " after " + std::to_string(crashed.seconds) +
-                        " s (Lease left: " + (lease_left ? "yes" : "no") + ", phase then: " + phase_after_crash +
-                        "); re-run took " + std::to_string(rerun.seconds) + " s, exit " +
-                        std::to_string(rerun.exit_code) + "\ncrashed run stderr:\n" + Tail(crashed.stderr_text, 2500) +
-                        "\nre-run stderr:\n" + Tail(rerun.stderr_text);
-  EXPECT_EQ(rerun.exit_code, 0) << context;
+  // 2. The same command again, without the crash point: exit 0, operation Succeeded, every hook
+  // Succeeded in the final result.
+  rerun = Capstan(SyncArgs(c.retry), "");
+  EXPECT_EQ(rerun.exit_code, 0);
   auto app = base::ParseJson(rerun.stdout_text, "stdout");
-  ASSERT_TRUE(app.ok() && app->is_object()) << "re-run stdout is not the Application: " << Tail(rerun.stdout_text, 1500)
-                                             << "\n" << context;
+  ASSERT_TRUE(app.ok() && app->is_object()) << "re-run stdout is not the Application: " << Tail(rerun.stdout_text, 1500);
   const base::Json state = app->value("status", base::Json::object()).value("operationState", base::Json::object());
-  EXPECT_EQ(base::GetString(state, "phase"), "Succeeded")
-      << "message: " << base::GetString(state, "message") << "\n" << context;
-
-  // Every hook's result is in the final state, Succeeded.
+  final_app = state.dump(1);
+  EXPECT_EQ(base::GetString(state, "phase"), "Succeeded") << "message: " << base::GetString(state, "message");
+  EXPECT_EQ(state.value("retryCount", int64_t{0}), c.retry_count)
+      << "retryCount: the retries the saved state recorded before the crash";
   std::map<std::string, std::string> hook_phase;
-  auto sync_result = state.value("syncResult", base::Json::object());
-  for (const base::Json& r : sync_result.value("resources", base::Json::array())) {
+  for (const base::Json& r : state.value("syncResult", base::Json::object()).value("resources", base::Json::array())) {
     if (!base::GetString(r, "hookType").empty()) hook_phase[base::GetString(r, "name")] = base::GetString(r, "hookPhase");
   }
-  for (const std::string& hook : kHooks) {
-    EXPECT_EQ(hook_phase[hook], "Succeeded") << "syncResult entry of hook " << hook << "; syncResult: "
-                                             << sync_result.dump() << "\n" << context;
-  }
+  for (const std::string& hook : kHooks) EXPECT_EQ(hook_phase[hook], "Succeeded") << "hookPhase of " << hook;
 
-  // 3. Each hook Pod was created exactly once (let the watch catch up with the last events first).
-  testing::ClusterTest::WaitFor(
+  // 3. Each hook Pod was created exactly once (the watch may lag the re-run's exit a little).
+  WaitFor(
       [&] {
         for (const std::string& hook : kHooks) {
           if (pods.Added(hook) < 1) return false;
@@ -319,10 +351,10 @@ TEST_P(CrashTest, Resumes) {
         return true;
       },
       std::chrono::seconds(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_FALSE(pods.broken()) << "the Pod watch lost events: " << pods.Describe();
   for (const std::string& hook : kHooks) {
-    EXPECT_EQ(pods.Added(hook), 1) << "ADDED events of Pod " << hook << "; all: " << pods.Describe() << "\n" << context;
+    EXPECT_EQ(pods.Added(hook), 1) << "ADDED watch events of Pod " << hook << "; all: " << pods.Describe();
   }
 
   // 4. No object of the app keeps the hook finalizer.
@@ -334,8 +366,8 @@ TEST_P(CrashTest, Resumes) {
       ASSERT_TRUE(list.ok()) << list.status().ToString();
       for (const base::Json& obj : list->items) {
         for (const base::Json& f : obj["metadata"].value("finalizers", base::Json::array())) {
-          EXPECT_FALSE(f.is_string() && f.get<std::string>() == kHookFinalizer) << gvk.kind << " " << base::GetStringAt(obj, "metadata/name")
-                                       << " still carries the hook finalizer\n" << context;
+          EXPECT_FALSE(f.is_string() && f.get<std::string>() == kHookFinalizer)
+              << gvk.kind << " " << base::GetStringAt(obj, "metadata/name") << " still carries " << kHookFinalizer;
         }
       }
     }
@@ -343,15 +375,16 @@ TEST_P(CrashTest, Resumes) {
 
   // 5. No Lease held once the operation has ended.
   auto lease = client().Get(kLeaseGvk, ns(), kLeaseName);
-  EXPECT_FALSE(lease.ok()) << "Lease " << kLeaseName << " still exists: " << (lease.ok() ? lease->dump() : "") << "\n"
-                           << context;
-  if (!lease.ok()) EXPECT_EQ(lease.status().code(), base::StatusCode::kNotFound) << lease.status().ToString();
+  EXPECT_FALSE(lease.ok()) << "Lease " << kLeaseName << " still exists: " << (lease.ok() ? lease->dump() : "");
+  if (!lease.ok()) {
+    EXPECT_EQ(lease.status().code(), base::StatusCode::kNotFound) << lease.status().ToString();
+  }
 
   // 6. Every ConfigMap of every wave was applied.
   for (int wave = 0; wave < 4; ++wave) {
     for (const char* suffix : {"a", "b"}) {
       std::string name = "cm-w" + std::to_string(wave) + "-" + suffix;
-      EXPECT_TRUE(client().Get(kConfigMapGvk, ns(), name).ok()) << "ConfigMap " << name << " missing\n" << context;
+      EXPECT_TRUE(client().Get(kConfigMapGvk, ns(), name).ok()) << "ConfigMap " << name << " missing";
     }
   }
   if (!extra_ns_.empty()) {
@@ -381,8 +414,8 @@ INSTANTIATE_TEST_SUITE_P(
                       CrashCase{"AtHookCreated2", "hook-created:2"},            //
                       CrashCase{"AtHookCreated3", "hook-created:3"},            //
                       CrashCase{"AtWriteRetry1", "write:retry:1", true},        //
-                      CrashCase{"AtWrittenRetry1", "written:retry:1", true},    //
-                      CrashCase{"AtWriteRetry2", "write:retry:2", true}),       //
+                      CrashCase{"AtWrittenRetry1", "written:retry:1", true, 1},    //
+                      CrashCase{"AtWriteRetry2", "write:retry:2", true, 1}),       //
     [](const ::testing::TestParamInfo<CrashCase>& info) { return info.param.test_name; });
 
 }  // namespace
