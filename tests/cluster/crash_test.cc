@@ -16,8 +16,14 @@
 // not exist yet, so the first attempt fails at its dry run (nothing written, no hook run) and schedules
 // a retry; the test creates that namespace after the crash, so the resumed operation then succeeds.
 //
+// What the n-th step write (write:step:<n>) follows depends on timing (the runner steps again on every
+// watched change): step 1 always follows the PreSync hook's creation; steps 4 and 7 landed anywhere
+// from "PreSync hook running" to "PostSync hook created" in measured runs (each run prints the saved
+// state's message). hook-created:<n> is deterministic: 1 = PreSync, 2 = Sync, 3 = PostSync hook. A
+// point that is never reached fails the test (the first run must exit 86).
+//
 // A crash leaves the Lease held by the dead process; the re-run follows it until it expires (15 s
-// unrenewed) and then takes the operation over, so most cases take 20-30 s.
+// unrenewed) and then takes the operation over, so each case takes 17-21 s.
 //
 // Thread safety: GoogleTest fixtures; the watch thread only appends under a mutex.
 
@@ -314,7 +320,13 @@ TEST_P(CrashTest, Resumes) {
   lease_left = client().Get(kLeaseGvk, ns(), kLeaseName).ok();
   if (auto app = client().Get(kApplicationGvk, ns(), kAppName); app.ok()) {
     phase_after_crash = base::GetStringAt(*app, "status/operationState/phase");
-    if (phase_after_crash.empty()) phase_after_crash = "(no operationState)";
+    if (phase_after_crash.empty()) {
+      phase_after_crash = "(no operationState)";
+    } else {
+      // Where the crash happened, as the saved state says.
+      std::string message = base::GetStringAt(*app, "status/operationState/message");
+      if (!message.empty()) phase_after_crash += " \"" + message + "\"";
+    }
   }
   if (c.retry) {
     // The first attempt failed its dry run and scheduled a retry; then the cause goes away.
