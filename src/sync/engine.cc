@@ -16,6 +16,7 @@
 #include "base/crash_point.h"
 #include "core/annotations.h"
 #include "core/gvk.h"
+#include "sync/noop_apply.h"
 #include "sync/resource_ops.h"
 
 namespace capstan::sync {
@@ -420,6 +421,13 @@ void StepRun::ApplyTask(Task& t, bool dry_run) {
                  .replace = in_.sync.replace || t.annotations.sync_options.Has("Replace=true"),
                  .force = in_.sync.force || t.annotations.sync_options.Has("Force=true"),
                  .field_manager = in_.sync.field_manager};
+  // Nothing to write when the apply provably changes nothing (noop_apply.h): no dry-run, no apply.
+  if (!t.is_hook && t.live && !mode.replace && !mode.force && ApplyIsNoOp(obj, *t.live, mode.field_manager)) {
+    if (dry_run && !in_.sync.dry_run) return;
+    SetResult(t, ResultCode::kSynced, in_.sync.dry_run ? OperationPhase::kSucceeded : OperationPhase::kRunning,
+              ResourceOps::DisplayName(obj) + " unchanged" + (in_.sync.dry_run ? " (dry run)" : ""));
+    return;
+  }
   // A hook that exists already is validated as the new object it will be (DryRunAsNew): its live
   // copy is about to be deleted (BeforeHookCreation) or may be terminating, and Argo CD's
   // client-side dry-run never looks at it either (TestInvalidlHookWaitsForOtherHooksToComplete).

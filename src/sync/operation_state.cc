@@ -2,9 +2,8 @@
 
 #include "sync/operation_state.h"
 
-#include <ctime>
-
 #include "base/json.h"
+#include "base/time.h"
 
 namespace capstan::sync {
 
@@ -36,26 +35,12 @@ std::string OperationState::HookStamp() const {
   return stamp;
 }
 
-std::string FormatTime(int64_t unix) {
-  std::time_t t = static_cast<std::time_t>(unix);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatTime(int64_t unix) { return base::FormatRfc3339(unix); }
 
 base::Result<int64_t> ParseTime(std::string_view text, std::string_view field) {
-  std::tm tm{};
-  std::string s(text);
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr) {
-    return base::Status::InvalidArgument(std::string(field) + ": \"" + s + "\" is not an RFC 3339 time");
-  }
-  // Fractional seconds are dropped; only "Z" is accepted as a zone (what the API server writes).
-  while (*end == '.' || (*end >= '0' && *end <= '9')) ++end;
-  if (*end != 'Z') return base::Status::InvalidArgument(std::string(field) + ": \"" + s + "\" is not in UTC (Z)");
-  return static_cast<int64_t>(timegm(&tm));
+  base::Result<int64_t> t = base::ParseRfc3339Seconds(text);
+  if (!t.ok()) return t.status().Annotate(field);
+  return t;
 }
 
 base::Json ToJson(const OperationState& s) {

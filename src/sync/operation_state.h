@@ -60,8 +60,11 @@ struct OperationState {
   void Record(ResourceResult r);
 };
 
-// RFC 3339 UTC ("2026-11-27T03:00:00Z") of |unix|, and back (kInvalidArgument naming |field|).
+// metav1.Time ("2026-11-27T03:00:00Z") of |unix| seconds, as Argo CD writes startedAt/finishedAt
+// (base::FormatRfc3339).
 std::string FormatTime(int64_t unix);
+// Parses an RFC 3339 time (any offset; the fraction is dropped) into unix seconds. kInvalidArgument
+// naming |field|: "<field>: \"<text>\" is not an RFC 3339 time".
 base::Result<int64_t> ParseTime(std::string_view text, std::string_view field);
 
 // status.operationState (without the `operation` copy, which the caller owns) as Argo CD lays it out:
