@@ -459,6 +459,34 @@ base::Status RequestOperation(kube::Client& client, const AppRef& ref, const Ope
   }
 }
 
+base::Result<std::optional<base::Json>> TakeUnreportedResult(kube::Client& client, const AppRef& ref,
+                                                             const Operation& op) {
+  static const core::Gvk kLease{"coordination.k8s.io", "v1", "Lease"};
+  auto lease = client.Get(kLease, ref.namespace_, "capstan-op-" + ref.name);
+  if (!lease.ok()) return lease.status().IsNotFound() ? base::Result<std::optional<base::Json>>(std::nullopt) : lease.status();
+  CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
+  const base::Json* state = StateJson(app);
+  if (!state || InProgress(app) || HasOperation(app)) return std::optional<base::Json>();
+  auto finished = sync::ParseTime(base::GetString(*state, "finishedAt"), "finishedAt");
+  auto acquired = sync::ParseTime(base::GetStringAt(*lease, "spec/acquireTime"), "acquireTime");
+  if (!finished.ok() || !acquired.ok() || *finished < *acquired) return std::optional<base::Json>();
+  // The same request, for the same source.
+  base::Json asked = ToJson(op);
+  base::Json done = state->value("operation", base::Json::object());
+  asked.erase("initiatedBy");
+  done.erase("initiatedBy");
+  if (asked != done) return std::optional<base::Json>();
+  if (base::GetStringAt(app, "status/sync/comparedTo/source/repoURL").empty() ||
+      app["status"]["sync"]["comparedTo"].value("source", base::Json()) != app["spec"].value("source", base::Json())) {
+    return std::optional<base::Json>();
+  }
+  kube::DeleteOptions del;
+  del.precondition_resource_version = base::GetStringAt(*lease, "metadata/resourceVersion");
+  base::Status s = client.Delete(kLease, ref.namespace_, "capstan-op-" + ref.name, del);
+  if (!s.ok() && !s.IsNotFound() && !s.IsConflict()) return s;
+  return std::optional<base::Json>(std::move(app));
+}
+
 base::Status RequestTermination(kube::Client& client, const AppRef& ref) {
   for (int attempt = 0;; ++attempt) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));

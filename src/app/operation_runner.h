@@ -68,6 +68,15 @@ class OperationRunner {
 // already in progress" when its operationState is Running or Terminating.
 base::Status RequestOperation(kube::Client& client, const AppRef& ref, const Operation& op);
 
+// The crash-recovery check of `capstan sync -f` (DESIGN §8.4): when the operation Lease of |ref|
+// outlived its operation — the last operation finished after the Lease was taken (its runner wrote
+// the final state, then died before releasing the Lease and reporting) — and that operation is the
+// one |op| would request again for the same source, deletes the stale Lease and returns the
+// Application: its result is the one to report, and syncing again would run every hook twice.
+// nullopt in every other case.
+base::Result<std::optional<base::Json>> TakeUnreportedResult(kube::Client& client, const AppRef& ref,
+                                                             const Operation& op);
+
 // Asks the running operation of |ref| to terminate (operationState.phase = Terminating).
 // kFailedPrecondition "Unable to terminate operation. No operation is in progress" otherwise.
 base::Status RequestTermination(kube::Client& client, const AppRef& ref);

@@ -87,6 +87,18 @@ void RunSync(kube::Client& client, const SyncFlags& f, const app::AppRef& ref, b
   auto app = client.Get(app::kApplicationGvk, ref.namespace_, ref.name);
   if (!app.ok()) return Fail(app.status().Annotate("Application " + ref.ToString()));
   MergeAppOptions(*app, *op);
+  if (resume_in_progress) {
+    // A runner that finished this very operation and died before reporting it: report it.
+    auto unreported = app::TakeUnreportedResult(client, ref, *op);
+    if (!unreported.ok()) return Fail(unreported.status());
+    if (*unreported) {
+      std::cerr << "Application " << ref.ToString() << ": the last run of this sync ended without reporting; "
+                << "its result follows\n";
+      PrintApplication(std::cout, **unreported, f.run.output);
+      if (base::GetStringAt(**unreported, "status/operationState/phase") != "Succeeded") SetExitCode(1);
+      return;
+    }
+  }
   base::Status requested = app::RequestOperation(client, ref, *op);
   if (!requested.ok()) {
     if (!(resume_in_progress && requested.code() == base::StatusCode::kFailedPrecondition)) return Fail(requested);
