@@ -10,6 +10,7 @@
 
 #include "app/app_status.h"
 #include "app/change_notifier.h"
+#include "app/lease_holder.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
 #include "base/crash_point.h"
@@ -32,12 +33,6 @@ constexpr auto kMaxWait = std::chrono::seconds(2);
 constexpr int kWriteAttempts = 8;
 
 int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
-
-std::string DefaultHolder() {
-  char host[256] = {0};
-  gethostname(host, sizeof(host) - 1);
-  return std::string("capstan/") + host + "/" + std::to_string(getpid());
-}
 
 // "3:04PM" in local time, as Go's Kitchen layout (the retry message).
 std::string Kitchen(int64_t unix) {
@@ -113,7 +108,7 @@ class OperationRunner::Run_ {
       : client_(r.client_),
         opts_(r.opts_),
         ref_(ref),
-        lease_(r.client_, ref.namespace_, ref.name, r.opts_.holder.empty() ? DefaultHolder() : r.opts_.holder),
+        lease_(r.client_, ref.namespace_, ref.name, r.opts_.holder.empty() ? LocalHolderIdentity() : r.opts_.holder),
         notifier_(r.client_),
         engine_(r.client_, r.opts_.health_override) {}
 
