@@ -2,51 +2,15 @@
 
 #include "app/operation_lease.h"
 
-#include <ctime>
-
 #include "base/json.h"
+#include "base/time.h"
 
 namespace capstan::app {
 namespace {
 
 const core::Gvk kLease{"coordination.k8s.io", "v1", "Lease"};
 
-int64_t SystemNowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
-
-std::string FormatMicroTime(int64_t unix_micros) {
-  std::time_t secs = static_cast<std::time_t>(unix_micros / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(unix_micros % 1000000));
-  return buf;
-}
-
-base::Result<int64_t> ParseMicroTime(std::string_view text) {
-  std::string s(text);
-  std::tm tm{};
-  const char* p = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (p == nullptr) return base::Status::InvalidArgument("\"" + s + "\" is not a MicroTime");
-  int64_t micros = 0;
-  if (*p == '.') {
-    ++p;
-    int digits = 0;
-    while (*p >= '0' && *p <= '9') {
-      if (digits < 6) micros = micros * 10 + (*p - '0');
-      ++digits;
-      ++p;
-    }
-    for (; digits < 6; ++digits) micros *= 10;
-  }
-  if (*p != 'Z' || p[1] != '\0') return base::Status::InvalidArgument("\"" + s + "\" is not a UTC MicroTime");
-  return static_cast<int64_t>(timegm(&tm)) * 1000000 + micros;
-}
 
 OperationLease::OperationLease(kube::Client& client, std::string app_namespace, std::string app_name,
                                std::string holder, LeaseOptions opts)
@@ -55,11 +19,11 @@ OperationLease::OperationLease(kube::Client& client, std::string app_namespace, 
       name_("capstan-op-" + app_name),
       holder_(std::move(holder)),
       opts_(std::move(opts)) {
-  if (!opts_.now_micros) opts_.now_micros = SystemNowMicros;
+  if (!opts_.now_micros) opts_.now_micros = base::NowUnixMicros;
 }
 
 base::Status OperationLease::Write(const base::Json* live) {
-  const std::string now = FormatMicroTime(opts_.now_micros());
+  const std::string now = base::FormatMicroTime(opts_.now_micros());
   base::Json lease = {{"apiVersion", "coordination.k8s.io/v1"},
                       {"kind", "Lease"},
                       {"metadata", {{"name", name_}, {"namespace", namespace_}}},
@@ -96,7 +60,7 @@ base::Status OperationLease::Acquire() {
   }
   const std::string holder = base::GetStringAt(*live, "spec/holderIdentity");
   if (holder != holder_) {
-    base::Result<int64_t> renewed = ParseMicroTime(base::GetStringAt(*live, "spec/renewTime"));
+    base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(*live, "spec/renewTime"));
     int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
     bool expired = !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros();
     if (!expired) {

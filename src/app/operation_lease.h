@@ -24,7 +24,7 @@ namespace capstan::app {
 
 struct LeaseOptions {
   std::chrono::seconds duration{15};
-  // Wall clock in microseconds since the epoch; tests replace it.
+  // Wall clock in microseconds since the epoch (base::NowUnixMicros when empty); tests replace it.
   std::function<int64_t()> now_micros;
 };
 
@@ -54,11 +54,6 @@ class OperationLease {
   std::string holder_;
   LeaseOptions opts_;
 };
-
-// MicroTime as the API server writes it: "2026-11-27T03:00:00.123456Z".
-std::string FormatMicroTime(int64_t unix_micros);
-// Parses MicroTime or RFC 3339 with any number of fractional digits; kInvalidArgument otherwise.
-base::Result<int64_t> ParseMicroTime(std::string_view text);
 
 }  // namespace capstan::app
 

@@ -47,13 +47,5 @@ TEST_F(LeaseTest, ExpiredLeaseIsTakenOverAndTheOldHolderLearnsIt) {
   EXPECT_TRUE(fake_.Get({"coordination.k8s.io", "v1", "Lease"}, "capstan", "capstan-op-app").status().IsNotFound());
 }
 
-TEST(MicroTimeTest, FormatsSixDigitsAndParsesAny) {
-  EXPECT_EQ(FormatMicroTime(1'700'000'000'123'456), "2023-11-14T22:13:20.123456Z");
-  EXPECT_EQ(*ParseMicroTime("2023-11-14T22:13:20.123456Z"), 1'700'000'000'123'456);
-  EXPECT_EQ(*ParseMicroTime("2023-11-14T22:13:20Z"), 1'700'000'000'000'000);
-  EXPECT_EQ(*ParseMicroTime("2023-11-14T22:13:20.5Z"), 1'700'000'000'500'000);
-  EXPECT_FALSE(ParseMicroTime("soon").ok());
-}
-
 }  // namespace
 }  // namespace capstan::app

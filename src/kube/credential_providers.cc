@@ -6,11 +6,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include "base/subprocess.h"
+#include "base/time.h"
 
 namespace capstan::kube {
 namespace {
@@ -41,22 +41,6 @@ Result<std::string> ReadWholeFile(const std::string& path, const std::string& wh
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-int ParseDigits(std::string_view s, size_t pos, size_t n, bool* ok) {
-  if (pos + n > s.size()) {
-    *ok = false;
-    return 0;
-  }
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') {
-      *ok = false;
-      return 0;
-    }
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
 }
 
 std::string Plugin(const std::string& command) { return "exec plugin \"" + command + "\""; }
@@ -181,67 +165,13 @@ Result<CredentialProvider::Credential> ExecCredentialProvider::Run() {
   }
   std::string expiration = base::GetString(*status, "expirationTimestamp");
   if (!expiration.empty()) {
-    auto t = ParseRfc3339(expiration);
-    if (!t.ok()) return Status::InvalidArgument(who + ": status.expirationTimestamp: " + t.status().message());
-    expiry_ = *t;
+    // Microseconds are ample for an expiry (truncation makes it expire at most 1 µs early).
+    Result<int64_t> micros = base::ParseRfc3339Micros(expiration);
+    if (!micros.ok()) return micros.status().Annotate(who + ": status.expirationTimestamp");
+    expiry_ = std::chrono::system_clock::time_point(std::chrono::microseconds(*micros));
   }
   cached_ = cred;
   return cred;
-}
-
-// ---- RFC 3339 ----
-
-Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
-  auto bad = [&] { return Status::InvalidArgument("invalid RFC 3339 time \"" + std::string(s) + "\""); };
-  bool ok = true;
-  int year = ParseDigits(s, 0, 4, &ok);
-  int month = ParseDigits(s, 5, 2, &ok);
-  int day = ParseDigits(s, 8, 2, &ok);
-  int hour = ParseDigits(s, 11, 2, &ok);
-  int minute = ParseDigits(s, 14, 2, &ok);
-  int second = ParseDigits(s, 17, 2, &ok);
-  if (!ok || s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-      s[16] != ':') {
-    return bad();
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return bad();
-  size_t pos = 19;
-  int64_t nanos = 0;
-  if (s[pos] == '.') {
-    ++pos;
-    size_t start = pos;
-    int64_t scale = 100'000'000;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      nanos += (s[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start) return bad();
-  }
-  int offset_seconds = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-    ++pos;
-  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    int sign = s[pos] == '-' ? -1 : 1;
-    int oh = ParseDigits(s, pos + 1, 2, &ok);
-    int om = ParseDigits(s, pos + 4, 2, &ok);
-    if (!ok || s.size() < pos + 6 || s[pos + 3] != ':' || oh > 23 || om > 59) return bad();
-    offset_seconds = sign * (oh * 3600 + om * 60);
-    pos += 6;
-  } else {
-    return bad();
-  }
-  if (pos != s.size()) return bad();
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  time_t t = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(t - offset_seconds) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
 }
 
 }  // namespace capstan::kube

@@ -110,10 +110,6 @@ class ExecCredentialProvider : public CredentialProvider {
   int runs_ = 0;                                                      // GUARDED_BY(mu_)
 };
 
-// Parses an RFC 3339 timestamp as Kubernetes writes them ("2026-01-02T15:04:05Z", with optional
-// fractional seconds and a numeric offset). kInvalidArgument otherwise.
-base::Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
-
 }  // namespace capstan::kube
 
 #endif  // CAPSTAN_KUBE_CREDENTIAL_PROVIDERS_H_

@@ -3,10 +3,9 @@
 #include "kube/fake_client.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 
+#include "base/time.h"
 #include "kube/api_error.h"
 #include "kube/fake_client_internal.h"
 
@@ -40,15 +39,6 @@ Status ConflictErr(const ApiResource& res, std::string_view name, std::string_vi
 
 Status NoSubresourceErr(std::string_view what) {
   return ApiErr(404, "NotFound", "the server could not find the requested resource", what);
-}
-
-std::string NowRfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string GroupKind(const Gvk& gvk) { return gvk.group.empty() ? gvk.kind : gvk.group + "/" + gvk.kind; }
@@ -299,7 +289,7 @@ Result<Json> FakeClient::CommitLocked(const Target& t, const Json* live, Json ne
 
   if (live == nullptr) {
     md["uid"] = NewUid();
-    md["creationTimestamp"] = NowRfc3339();
+    md["creationTimestamp"] = base::FormatRfc3339(base::NowUnixSeconds());
     md["generation"] = 1;
     md.erase("deletionTimestamp");
     md.erase("deletionGracePeriodSeconds");
@@ -398,7 +388,7 @@ void FakeClient::RemoveLocked(const ResourceKey& key, bool orphan_dependents) {
       RecordEvent(WatchEventType::kModified, k, *dep);
     } else if (HasFinalizers(*dep)) {
       if (!Metadata(*dep).contains("deletionTimestamp")) {
-        (*dep)["metadata"]["deletionTimestamp"] = NowRfc3339();
+        (*dep)["metadata"]["deletionTimestamp"] = base::FormatRfc3339(base::NowUnixSeconds());
         (*dep)["metadata"]["deletionGracePeriodSeconds"] = 0;
         (*dep)["metadata"]["resourceVersion"] = std::to_string(++rv_);
         RecordEvent(WatchEventType::kModified, k, *dep);
@@ -650,7 +640,7 @@ Status FakeClient::Delete(const Gvk& gvk, std::string_view ns, std::string_view 
   if (opts.dry_run) return Status::Ok();
   if (HasFinalizers(*live)) {
     if (!Metadata(*live).contains("deletionTimestamp")) {
-      (*live)["metadata"]["deletionTimestamp"] = NowRfc3339();
+      (*live)["metadata"]["deletionTimestamp"] = base::FormatRfc3339(base::NowUnixSeconds());
       (*live)["metadata"]["deletionGracePeriodSeconds"] = 0;
       (*live)["metadata"]["resourceVersion"] = std::to_string(++rv_);
       RecordEvent(WatchEventType::kModified, t.key, *live);
