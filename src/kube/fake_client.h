@@ -151,6 +151,11 @@ class FakeClient : public Client {
   void UnregisterCrdLocked(const Json& crd);
   std::string NewUid();
   Json WithVersion(const Json& obj, const core::Gvk& gvk) const;
+  // List's and Watch's common start (fake_client_read.cc): logs, applies injections, resolves the kind
+  // and parses the selectors.
+  struct CollectionRead;
+  Result<CollectionRead> StartCollectionRead(std::string_view verb, const core::Gvk& gvk, std::string_view ns,
+                                             std::string_view label_selector, std::string_view field_selector);
 
   const std::string default_namespace_;
   mutable std::mutex mu_;

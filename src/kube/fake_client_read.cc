@@ -3,6 +3,7 @@
 // FakeClient's reads: Get, List, Watch, PodLogs.
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 
@@ -15,6 +16,39 @@ namespace capstan::kube {
 using namespace fake_internal;
 using core::Gvk;
 using core::ResourceKey;
+
+// What StartCollectionRead hands List and Watch.
+struct FakeClient::CollectionRead {
+  std::string what;  // "list apps/Deployment in namespace x", for messages
+  std::string ns;    // the namespace to read; empty for all namespaces or a cluster-scoped kind
+  LabelSelector labels;
+  FieldSelector fields;
+};
+
+// REQUIRES(mu_). |verb| is "LIST" or "WATCH": the request log line is "<verb> <group/kind>[ <ns>]".
+// Errors as the API server gives them: an injected one, a discovery miss, 400 for a bad selector.
+Result<FakeClient::CollectionRead> FakeClient::StartCollectionRead(std::string_view verb, const Gvk& gvk,
+                                                                  std::string_view ns,
+                                                                  std::string_view label_selector,
+                                                                  std::string_view field_selector) {
+  std::string object = GroupKind(gvk);
+  AddDetail(&object, !ns.empty(), ns);
+  Log(std::string(verb) + " " + object);
+  CAPSTAN_RETURN_IF_ERROR(Injected(verb, gvk, object));
+  CollectionRead read;
+  for (char c : verb) read.what += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  read.what += " " + GroupKind(gvk) + (ns.empty() ? " in all namespaces" : " in namespace " + std::string(ns));
+  auto kind = ResolveLocked(gvk);
+  if (!kind.ok()) return kind.status().Annotate(read.what);
+  read.ns = kind->res.namespaced ? std::string(ns) : "";
+  auto labels = LabelSelector::Parse(label_selector);
+  if (!labels.ok()) return ApiErr(400, "BadRequest", labels.status().message(), read.what);
+  read.labels = *std::move(labels);
+  auto fields = FieldSelector::Parse(field_selector);
+  if (!fields.ok()) return ApiErr(400, "BadRequest", fields.status().message(), read.what);
+  read.fields = *std::move(fields);
+  return read;
+}
 
 Result<Json> FakeClient::Get(const Gvk& gvk, std::string_view ns, std::string_view name) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -30,20 +64,10 @@ Result<Json> FakeClient::Get(const Gvk& gvk, std::string_view ns, std::string_vi
 
 Result<ListResult> FakeClient::List(const Gvk& gvk, std::string_view ns, const ListOptions& opts) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string where = ns.empty() ? " in all namespaces" : " in namespace " + std::string(ns);
-  std::string what = "list " + GroupKind(gvk) + where;
-  std::string line = "LIST " + GroupKind(gvk);
-  AddDetail(&line, !ns.empty(), ns);
-  Log(line);
-  CAPSTAN_RETURN_IF_ERROR(Injected("LIST", gvk, line.substr(5)));
-  auto kind = ResolveLocked(gvk);
-  if (!kind.ok()) return kind.status().Annotate(what);
-  auto labels = LabelSelector::Parse(opts.label_selector);
-  if (!labels.ok()) return ApiErr(400, "BadRequest", labels.status().message(), what);
-  auto fields = FieldSelector::Parse(opts.field_selector);
-  if (!fields.ok()) return ApiErr(400, "BadRequest", fields.status().message(), what);
-
-  std::string list_ns = kind->res.namespaced ? std::string(ns) : "";
+  CAPSTAN_ASSIGN_OR_RETURN(const CollectionRead read,
+                           StartCollectionRead("LIST", gvk, ns, opts.label_selector, opts.field_selector));
+  const std::string& what = read.what;
+  const std::string& list_ns = read.ns;
   ListResult out;
   out.resource_version = std::to_string(rv_);
   ResourceKey start{gvk.group, gvk.kind, list_ns, ""};
@@ -58,7 +82,7 @@ Result<ListResult> FakeClient::List(const Gvk& gvk, std::string_view ns, const L
     const ResourceKey& k = it->first;
     if (k.group != gvk.group || k.kind != gvk.kind) break;
     if (!list_ns.empty() && k.namespace_ != list_ns) break;
-    if (!labels->MatchesObject(it->second) || !fields->Matches(it->second)) continue;
+    if (!read.labels.MatchesObject(it->second) || !read.fields.Matches(it->second)) continue;
     if (opts.limit > 0 && static_cast<int64_t>(out.items.size()) == opts.limit) {
       const ResourceKey& last = ResourceKey::Of(out.items.back());
       out.continue_token = last.namespace_ + "/" + last.name;
@@ -72,22 +96,12 @@ Result<ListResult> FakeClient::List(const Gvk& gvk, std::string_view ns, const L
 Status FakeClient::Watch(const Gvk& gvk, std::string_view ns, const WatchOptions& opts,
                          const std::function<bool(const WatchEvent&)>& on_event, std::stop_token stop) {
   std::unique_lock<std::mutex> lock(mu_);
-  std::string where = ns.empty() ? " in all namespaces" : " in namespace " + std::string(ns);
-  std::string what = "watch " + GroupKind(gvk) + where;
-  std::string line = "WATCH " + GroupKind(gvk);
-  AddDetail(&line, !ns.empty(), ns);
-  Log(line);
-  CAPSTAN_RETURN_IF_ERROR(Injected("WATCH", gvk, line.substr(6)));
-  auto kind = ResolveLocked(gvk);
-  if (!kind.ok()) return kind.status().Annotate(what);
-  auto labels = LabelSelector::Parse(opts.label_selector);
-  if (!labels.ok()) return ApiErr(400, "BadRequest", labels.status().message(), what);
-  auto fields = FieldSelector::Parse(opts.field_selector);
-  if (!fields.ok()) return ApiErr(400, "BadRequest", fields.status().message(), what);
-  const std::string watch_ns = kind->res.namespaced ? std::string(ns) : "";
+  CAPSTAN_ASSIGN_OR_RETURN(const CollectionRead read,
+                           StartCollectionRead("WATCH", gvk, ns, opts.label_selector, opts.field_selector));
+  const std::string& what = read.what;
   auto matches = [&](const ResourceKey& k, const Json& obj) {
-    return k.group == gvk.group && k.kind == gvk.kind && (watch_ns.empty() || k.namespace_ == watch_ns) &&
-           labels->MatchesObject(obj) && fields->Matches(obj);
+    return k.group == gvk.group && k.kind == gvk.kind && (read.ns.empty() || k.namespace_ == read.ns) &&
+           read.labels.MatchesObject(obj) && read.fields.Matches(obj);
   };
 
   std::vector<WatchEvent> pending;
