@@ -2,6 +2,7 @@
 
 #include "app/operation_lease.h"
 
+#include "app/lease_holder.h"
 #include "base/json.h"
 #include "base/time.h"
 
@@ -62,7 +63,8 @@ base::Status OperationLease::Acquire() {
   if (holder != holder_) {
     base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(*live, "spec/renewTime"));
     int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
-    bool expired = !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros();
+    bool expired = !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros() ||
+                   HolderIsDeadLocalProcess(holder);  // a crashed CLI on this host: no need to wait
     if (!expired) {
       return base::Status::FailedPrecondition("the operation is being run by " + holder + " (lease " + namespace_ +
                                               "/" + name_ + ")");

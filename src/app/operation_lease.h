@@ -34,7 +34,8 @@ class OperationLease {
   OperationLease(kube::Client& client, std::string app_namespace, std::string app_name, std::string holder,
                  LeaseOptions opts = {});
 
-  // Takes the Lease: creates it, or takes it over when it has expired or this holder already holds
+  // Takes the Lease: creates it, or takes it over when it has expired, its holder is a dead process
+  // of this host (lease_holder.h), or this holder already holds
   // it. kFailedPrecondition naming the current holder when another runner holds it; other errors as
   // the client returns them.
   base::Status Acquire();
