@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -63,8 +64,10 @@ bool InProgress(const base::Json& app) {
 
 bool HasOperation(const base::Json& app) { return app.contains("operation") && app["operation"].is_object(); }
 
-std::string ResultLine(const sync::ResourceResult& r) {
-  std::string line = std::string(core::ToString(r.sync_phase)) + "  " + r.kind + " " +
+// "<phase>  wave <n>  <Kind> <ns>/<name>  <status> <hookPhase>  <message>"; no wave when unknown.
+std::string ResultLine(const sync::ResourceResult& r, std::optional<int64_t> wave) {
+  std::string line = std::string(core::ToString(r.sync_phase)) + "  " +
+                     (wave ? "wave " + std::to_string(*wave) + "  " : "") + r.kind + " " +
                      (r.namespace_.empty() ? "" : r.namespace_ + "/") + r.name + "  " +
                      std::string(core::ToString(r.status));
   if (r.hook_phase) line += " " + std::string(core::ToString(*r.hook_phase));
@@ -154,6 +157,7 @@ class OperationRunner::Run_ {
   // Rendered once per operation (and revision).
   std::optional<source::RenderedApp> rendered_;
   int64_t rendered_for_ = -1;  // startedAt of the operation rendered_ belongs to
+  std::map<std::string, int64_t> waves_;  // result key → wave, for progress lines
 };
 
 base::Result<base::Json> OperationRunner::Run_::Go() {
@@ -221,6 +225,8 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
                                               .destination_namespace = r.destination_namespace});
   if (plan.ok()) {
     for (const sync::PlanWarning& w : plan->warnings) Progress("warning: " + w.key.Display() + ": " + w.message);
+    waves_.clear();
+    for (const sync::Task& t : plan->tasks) waves_[t.ResultKey()] = t.wave;
   }
   rendered_ = std::move(r);
   rendered_for_ = state.started_at_unix;
@@ -231,7 +237,8 @@ void OperationRunner::Run_::Report(const sync::OperationState& before, const syn
   for (const sync::ResourceResult& r : after.results) {
     const sync::ResourceResult* old = before.Find(r.Key());
     if (old && old->status == r.status && old->hook_phase == r.hook_phase && old->message == r.message) continue;
-    Progress(ResultLine(r));
+    auto wave = waves_.find(r.Key());
+    Progress(ResultLine(r, wave == waves_.end() ? std::nullopt : std::optional<int64_t>(wave->second)));
   }
   if (before.phase != after.phase || before.message != after.message) {
     Progress("operation " + std::string(core::ToString(after.phase)) +
