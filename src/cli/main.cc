@@ -3,11 +3,15 @@
 // capstan's entry point: parses flags into the command table and runs one command.
 
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include "base/log.h"
 #include "cli/commands/commands.h"
 
 int main(int argc, char** argv) {
+  // A closed output pipe (`capstan sync … | head`) must not kill a sync half way: writes to it fail
+  // instead, and the operation runs to its end.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"capstan: GitOps continuous delivery in phases and waves with hooks, Argo CD compatible"};
   app.require_subcommand(1);
   std::string log_level = "warn";

@@ -156,30 +156,23 @@ void RegisterHistory(CLI::App& group, ClusterFlags& cluster) {
   });
 }
 
-void RegisterWait(CLI::App& group, ClusterFlags& cluster) {
+// `app wait` and `app terminate-op`: both run (or follow) the operation to its end; terminate-op
+// first asks it to terminate, and succeeds whenever it then ends.
+void RegisterRunner(CLI::App& group, ClusterFlags& cluster, const char* name, const char* help, bool terminate) {
   auto f = std::make_shared<AppFlags>();
-  auto* cmd = NamedCommand(group, "wait", "Wait for an Application's operation to end (running it if nobody does)", *f);
+  auto* cmd = NamedCommand(group, name, help, *f);
   AddRunFlags(cmd, f->run);
-  cmd->callback([f, &cluster] {
-    auto client = ConnectCluster(cluster);
-    if (!client.ok()) return Fail(client.status());
-    RunAndReport(**client, ParseAppName(f->name, f->app_namespace), f->run);
-  });
-}
-
-void RegisterTerminateOp(CLI::App& group, ClusterFlags& cluster) {
-  auto f = std::make_shared<AppFlags>();
-  auto* cmd = NamedCommand(group, "terminate-op", "Terminate an Application's running operation", *f);
-  AddRunFlags(cmd, f->run);
-  cmd->callback([f, &cluster] {
+  cmd->callback([f, &cluster, terminate] {
     auto client = ConnectCluster(cluster);
     if (!client.ok()) return Fail(client.status());
     app::AppRef ref = ParseAppName(f->name, f->app_namespace);
-    base::Status s = app::RequestTermination(**client, ref);
-    if (!s.ok()) return Fail(s);
-    std::cerr << "Application '" << ref.name << "' operation terminating\n";
+    if (terminate) {
+      base::Status s = app::RequestTermination(**client, ref);
+      if (!s.ok()) return Fail(s);
+      std::cerr << "Application '" << ref.name << "' operation terminating\n";
+    }
     // The runner holding the Lease ends the operation; when there is none, this process does.
-    RunAndReport(**client, ref, f->run, /*any_end=*/true);
+    RunAndReport(**client, ref, f->run, /*any_end=*/terminate);
   });
 }
 
@@ -190,8 +183,9 @@ void RegisterAppCommands(CLI::App& group, ClusterFlags& cluster) {
   RegisterGet(group, cluster);
   RegisterList(group, cluster);
   RegisterHistory(group, cluster);
-  RegisterWait(group, cluster);
-  RegisterTerminateOp(group, cluster);
+  RegisterRunner(group, cluster, "wait", "Wait for an Application's operation to end (running it if nobody does)",
+                 /*terminate=*/false);
+  RegisterRunner(group, cluster, "terminate-op", "Terminate an Application's running operation", /*terminate=*/true);
 }
 
 }  // namespace capstan::cli
