@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "base/subprocess.h"
+#include "cli_test_util.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
 
@@ -30,20 +31,8 @@ class SyncCliTest : public testing::ClusterTest {
     ASSERT_EQ(Run({"git", "init", "-q", "-b", "main", repo_}).exit_code, 0);
   }
 
-  base::SubprocessResult Run(std::vector<std::string> argv) {
-    base::SubprocessOptions opts{.argv = std::move(argv),
-                                 .env = {{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.com"},
-                                         {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.com"}}};
-    opts.timeout = std::chrono::seconds(90);
-    auto r = base::RunSubprocess(opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : base::SubprocessResult{};
-  }
-
-  base::SubprocessResult Capstan(std::vector<std::string> args) {
-    args.insert(args.begin(), {std::string(CAPSTAN_BINARY_DIR) + "/capstan", "--kubeconfig", testing::TestKubeconfigPath()});
-    return Run(std::move(args));
-  }
+  static base::SubprocessResult Run(std::vector<std::string> argv) { return cli_testing::Run(std::move(argv)); }
+  static base::SubprocessResult Capstan(std::vector<std::string> args) { return cli_testing::Capstan(std::move(args)); }
 
   // Commits |files| (name → content) as the repository's whole content.
   void Commit(const std::map<std::string, std::string>& files) {

@@ -33,6 +33,8 @@ void RegisterInstall(CLI::App& app, ClusterFlags& cluster);
 void RegisterAppManifests(CLI::App& app_group);
 // `capstan sync -f` on |root| and `capstan app sync` on |app_group|.
 void RegisterSync(CLI::App& root, CLI::App& app_group, ClusterFlags& cluster);
+// `capstan app plan`.
+void RegisterAppPlan(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app create|get|list|history|wait|terminate-op`.
 void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
