@@ -26,7 +26,7 @@ bool IsHookOrSkip(const base::Json& obj) {
 }  // namespace
 
 Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<base::Json>& live,
-                      const std::string& revision, const base::Json& compared_to,
+                      const std::string& revision, const base::Json& application,
                       health::HealthOverride* health_override) {
   std::map<core::ResourceKey, Entry> entries;  // sorted like Argo CD's resource list
   std::map<core::ResourceKey, bool> skipped;   // Skip targets: never compared
@@ -101,7 +101,11 @@ Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<
   }
   if (with_health > 0 && missing == with_health) worst = health::HealthCode::kMissing;
   out.sync = {{"status", out_of_sync ? "OutOfSync" : "Synced"}, {"revision", revision}};
-  if (!compared_to.is_null()) out.sync["comparedTo"] = compared_to;
+  if (application.is_object() && application.contains("spec")) {
+    const base::Json& spec = application["spec"];
+    out.sync["comparedTo"] = {{"destination", spec.value("destination", base::Json::object())},
+                              {"source", spec.value("source", base::Json::object())}};
+  }
   out.health = {{"status", health::ToString(worst)}};
   if (!worst_message.empty() && worst != health::HealthCode::kHealthy) out.health["message"] = worst_message;
   return out;

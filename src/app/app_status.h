@@ -30,9 +30,10 @@ struct Comparison {
 };
 
 // |targets| have normalised namespaces; |live| are the app's live objects (live_state.h);
-// |compared_to| is written as status.sync.comparedTo ({source, destination}).
+// |application|'s spec.source and spec.destination are written as status.sync.comparedTo (none when
+// it has no spec).
 Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<base::Json>& live,
-                      const std::string& revision, const base::Json& compared_to,
+                      const std::string& revision, const base::Json& application,
                       health::HealthOverride* health_override = nullptr);
 
 }  // namespace capstan::app

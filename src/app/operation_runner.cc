@@ -344,9 +344,7 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
         Wait();
         continue;
       }
-      base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
-                                {"source", app["spec"].value("source", base::Json::object())}};
-      comparison = CompareApp(rendered_->objects, *live, state.revision, compared_to, opts_.health_override);
+      comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override);
 
       sync::StepInput in;
       in.targets = rendered_->objects;
@@ -413,9 +411,7 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       std::vector<core::Gvk> kinds = KindsToWatch(rendered_->objects, app);
       auto live = ListLive(client_, kinds, rendered_->instance_name, rendered_->destination_namespace, rendered_->objects);
       if (live.ok()) {
-        base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
-                                  {"source", app["spec"].value("source", base::Json::object())}};
-        comparison = CompareApp(rendered_->objects, *live, state.revision, compared_to, opts_.health_override);
+        comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override);
       }
     }
     if (state.phase == OperationPhase::kSucceeded && op.ok() && !op->sync.dry_run && op->sync.resources.empty()) {

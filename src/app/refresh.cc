@@ -30,9 +30,7 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
   CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> live,
                            ListLive(client, kinds, rendered->instance_name, rendered->destination_namespace,
                                     rendered->objects));
-  base::Json compared_to = {{"destination", app["spec"].value("destination", base::Json::object())},
-                            {"source", app["spec"].value("source", base::Json::object())}};
-  Comparison c = CompareApp(rendered->objects, live, rendered->revision, compared_to, opts.health_override);
+  Comparison c = CompareApp(rendered->objects, live, rendered->revision, app, opts.health_override);
   base::Json patch = {{"status",
                        {{"sync", c.sync}, {"health", c.health}, {"resources", c.resources}, {"reconciledAt", now},
                         {"conditions", nullptr}}}};
