@@ -72,6 +72,12 @@ const base::Json* Condition(const base::Json& obj, std::string_view path, std::s
   return nullptr;
 }
 
+std::string GvkString(const base::Json& obj) {
+  std::string api_version = Str(obj, "apiVersion");
+  if (api_version.find('/') == std::string::npos) api_version = "/" + api_version;
+  return api_version + ", Kind=" + Str(obj, "kind");
+}
+
 }  // namespace field
 
 std::string_view ToString(HealthCode c) {
@@ -92,6 +98,11 @@ std::optional<HealthStatus> AssessBuiltIn(const base::Json& obj) {
   std::string api_version = field::Str(obj, "apiVersion");
   std::string kind = field::Str(obj, "kind");
   std::string group = api_version.find('/') == std::string::npos ? "" : api_version.substr(0, api_version.find('/'));
+  // Argo CD's built-in Lua scripts first (resource_customizations, ported to C++), then the Go checks
+  // (gitops-engine GetHealthCheckFunc); the two sets do not overlap.
+  if (group == "batch" && kind == "CronJob") return CronJobHealth(obj);
+  if (group == "policy" && kind == "PodDisruptionBudget") return PdbHealth(obj);
+  if (group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition") return CrdHealth(obj);
   if (group == "apps") {
     // gitops-engine checks apps/v1 only; older versions are not served by supported clusters.
     if (kind == "Deployment") return DeploymentHealth(obj);
@@ -106,8 +117,15 @@ std::optional<HealthStatus> AssessBuiltIn(const base::Json& obj) {
     return JobHealth(obj);
   } else if ((group == "networking.k8s.io" || group == "extensions") && kind == "Ingress") {
     return IngressHealth(obj);
+  } else if (group == "autoscaling" && kind == "HorizontalPodAutoscaler") {
+    return HpaHealth(obj);
+  } else if (group == "apiregistration.k8s.io" && kind == "APIService") {
+    return ApiServiceHealth(obj);
+  } else if (group == "argoproj.io" && kind == "Workflow") {
+    return WorkflowHealth(obj);
   }
-  // Namespace, ConfigMap, Secret, RBAC, CRs without a script…: no health, as in Argo CD.
+  // Namespace, ConfigMap, Secret, RBAC, argoproj.io Application, CRs without a script…: no health,
+  // as in Argo CD (no kstatus / Ready-condition inference).
   return std::nullopt;
 }
 

@@ -27,6 +27,13 @@ HealthStatus DaemonSetHealth(const base::Json& ds);
 HealthStatus ServiceHealth(const base::Json& svc);
 HealthStatus IngressHealth(const base::Json& ingress);
 HealthStatus PvcHealth(const base::Json& pvc);
+HealthStatus HpaHealth(const base::Json& hpa);
+HealthStatus ApiServiceHealth(const base::Json& api_service);
+HealthStatus WorkflowHealth(const base::Json& workflow);
+// Ports of Argo CD's built-in Lua checks (resource_customizations/<group>/<Kind>/health.lua).
+HealthStatus CronJobHealth(const base::Json& cronjob);
+HealthStatus PdbHealth(const base::Json& pdb);
+HealthStatus CrdHealth(const base::Json& crd);
 
 namespace field {
 // The value at a '/'-separated path, or nullptr.
@@ -38,6 +45,10 @@ std::optional<int64_t> OptInt(const base::Json& obj, std::string_view path);
 std::string Str(const base::Json& obj, std::string_view path);
 // The first element of the array at |path| whose "type" is |type|, or nullptr.
 const base::Json* Condition(const base::Json& obj, std::string_view path, std::string_view type);
+// True when status.loadBalancer.ingress has an entry.
+bool HasLoadBalancerIngress(const base::Json& obj);
+// Go's schema.GroupVersionKind String(): "autoscaling/v3, Kind=HorizontalPodAutoscaler".
+std::string GvkString(const base::Json& obj);
 }  // namespace field
 
 }  // namespace capstan::health
