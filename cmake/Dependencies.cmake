@@ -13,3 +13,10 @@ find_package(OpenSSL REQUIRED)
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 pkg_check_modules(GIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
+# libjq (Debian libjq-dev) ships no .pc file: found by header and library (diff's jqPathExpressions).
+find_path(JQ_INCLUDE_DIR jq.h REQUIRED)
+find_library(JQ_LIBRARY jq REQUIRED)
+add_library(jq::jq UNKNOWN IMPORTED)
+set_target_properties(jq::jq PROPERTIES IMPORTED_LOCATION ${JQ_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${JQ_INCLUDE_DIR})
+# Lua 5.4 built as C++ (lua errors unwind C++ frames): the health module's sandboxed Lua checks.
+pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4-c++)

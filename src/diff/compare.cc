@@ -2,13 +2,11 @@
 
 #include "diff/compare.h"
 
-#include "base/base64.h"
+#include "diff/diff.h"
 
 namespace capstan::diff {
 
 namespace {
-
-constexpr size_t kMaxPaths = 10;
 
 std::string Escape(const std::string& key) {
   std::string out;
@@ -24,73 +22,46 @@ std::string Escape(const std::string& key) {
   return out;
 }
 
-void Contained(const base::Json& t, const base::Json& l, const std::string& path, Comparison& out) {
-  if (out.paths.size() >= kMaxPaths) return;
-  if (t.is_null()) return;
-  auto differ = [&] {
-    out.modified = true;
-    out.paths.push_back(path.empty() ? "/" : path);
-  };
-  if (t.is_object()) {
-    if (!l.is_object()) return differ();
-    for (auto it = t.begin(); it != t.end(); ++it) {
-      auto lit = l.find(it.key());
-      std::string sub = path + "/" + Escape(it.key());
-      if (lit == l.end()) {
-        if (!it.value().is_null()) {
-          out.modified = true;
-          out.paths.push_back(sub);
-          if (out.paths.size() >= kMaxPaths) return;
-        }
-        continue;
+void Walk(const base::Json& a, const base::Json& b, const std::string& path, size_t max, std::vector<std::string>& out) {
+  if (out.size() >= max || a == b) return;
+  if (a.is_object() && b.is_object()) {
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      auto other = b.find(it.key());
+      if (other == b.end()) {
+        if (out.size() < max) out.push_back(path + "/" + Escape(it.key()));
+      } else {
+        Walk(it.value(), *other, path + "/" + Escape(it.key()), max, out);
       }
-      Contained(it.value(), *lit, sub, out);
+    }
+    for (auto it = b.begin(); it != b.end(); ++it) {
+      if (!a.contains(it.key()) && out.size() < max) out.push_back(path + "/" + Escape(it.key()));
     }
     return;
   }
-  if (t.is_array()) {
-    if (!l.is_array() || l.size() != t.size()) return differ();
-    for (size_t i = 0; i < t.size(); ++i) Contained(t[i], l[i], path + "/" + std::to_string(i), out);
+  if (a.is_array() && b.is_array() && a.size() == b.size()) {
+    for (size_t i = 0; i < a.size(); ++i) Walk(a[i], b[i], path + "/" + std::to_string(i), max, out);
     return;
   }
-  if (t.is_number() && l.is_number()) {
-    if (t.get<double>() != l.get<double>()) differ();
-    return;
-  }
-  if (t != l) differ();
-}
-
-// The parts of |obj| that a comparison looks at.
-base::Json Comparable(const base::Json& obj) {
-  base::Json out = base::Json::object();
-  if (!obj.is_object()) return out;
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    if (it.key() == "status" || it.key() == "metadata") continue;
-    out[it.key()] = it.value();
-  }
-  if (auto md = obj.find("metadata"); md != obj.end() && md->is_object()) {
-    for (const char* key : {"labels", "annotations"}) {
-      if (auto f = md->find(key); f != md->end() && f->is_object()) out["metadata"][key] = *f;
-    }
-    if (out.contains("metadata") && out["metadata"].contains("annotations")) {
-      out["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
-    }
-  }
-  // A Secret's stringData is stored as base64 data.
-  if (base::GetString(obj, "kind") == "Secret" && out.contains("stringData") && out["stringData"].is_object()) {
-    for (auto it = out["stringData"].begin(); it != out["stringData"].end(); ++it) {
-      if (it.value().is_string()) out["data"][it.key()] = base::Base64Encode(it.value().get<std::string>());
-    }
-    out.erase("stringData");
-  }
-  return out;
+  out.push_back(path.empty() ? "/" : path);
 }
 
 }  // namespace
 
+std::vector<std::string> DifferingPaths(const base::Json& a, const base::Json& b, size_t max) {
+  std::vector<std::string> out;
+  Walk(a, b, "", max, out);
+  return out;
+}
+
 Comparison Compare(const base::Json& target, const base::Json& live) {
   Comparison out;
-  Contained(Comparable(target), Comparable(live), "", out);
+  auto d = Diff(&target, &live);  // no rules: nothing can fail
+  if (!d.ok()) {
+    out.modified = true;
+    return out;
+  }
+  out.modified = d->modified;
+  if (out.modified) out.paths = DifferingPaths(d->normalized_live, d->predicted_live);
   return out;
 }
 

@@ -1,17 +1,8 @@
 // Copyright 2026 The capstan Authors.
 //
-// Compare: is a live object in sync with its target? The first, deliberately simple form of Argo
-// CD's comparison (spec/argo-sync-semantics.md §7): the target must be contained in the live object.
-// Every field the target sets must be present in the live object with an equal value — maps
-// recursively (the server may add fields: defaults, other managers' fields), lists element by element
-// with the same length, numbers by value. Only metadata.labels and metadata.annotations count from
-// metadata (the server owns the rest), `status` never counts, and a Secret's stringData is compared
-// as the base64 data the server stores. A target `null` means "any value".
-//
-// Not yet here (the Diff issue): ignoreDifferences, known-type normalisation (quantities, ports as
-// strings), removed fields (a field dropped from Git but still live counts as in sync), the
-// server-side diff. Until then a field the server rewrites (e.g. cpu "0.5" → "500m") shows as a
-// difference.
+// Compare: the short answer of Diff (diff.h) for one object with default options — is the live
+// object in sync with its target, and if not, where does it differ? Kept for callers that need only
+// that (app plan's actions).
 //
 // Thread safety: pure functions.
 
@@ -27,11 +18,16 @@ namespace capstan::diff {
 
 struct Comparison {
   bool modified = false;
-  // JSON pointers of the first differing fields of the target (at most 10), e.g. "/spec/replicas".
+  // JSON pointers of the first differing fields (at most 10), e.g. "/spec/replicas".
   std::vector<std::string> paths;
 };
 
+// Diff(&target, &live) with no ignore rules (status ignored). REQUIRES: both are objects.
 Comparison Compare(const base::Json& target, const base::Json& live);
+
+// JSON pointers where |a| and |b| differ (at most |max|): a member present on one side only, a
+// value that differs, or a list of another length is named once at its own path.
+std::vector<std::string> DifferingPaths(const base::Json& a, const base::Json& b, size_t max = 10);
 
 }  // namespace capstan::diff
 

@@ -33,10 +33,20 @@ TEST(CompareTest, ChangedScalarIsReportedWithItsPath) {
   EXPECT_THAT(c.paths, ElementsAre("/spec/replicas"));
 }
 
-TEST(CompareTest, ListsMustHaveTheSameLength) {
+TEST(CompareTest, ListItemAddedByAnotherManagerDoesNotCount) {
   base::Json live = Deployment(2);
   live["spec"]["template"]["spec"]["containers"].push_back({{"name", "sidecar"}, {"image", "x"}});
-  EXPECT_TRUE(Compare(Deployment(2), live).modified);
+  EXPECT_FALSE(Compare(Deployment(2), live).modified);
+}
+
+TEST(CompareTest, AtomicListIsReplacedWhole) {
+  base::Json target = Deployment(2);
+  target["spec"]["template"]["spec"]["containers"][0]["args"] = {"a", "b"};
+  base::Json live = target;
+  live["spec"]["template"]["spec"]["containers"][0]["args"] = {"a", "b", "c"};
+  Comparison c = Compare(target, live);
+  EXPECT_TRUE(c.modified);
+  EXPECT_THAT(c.paths, ElementsAre("/spec/template/spec/containers/0/args"));
 }
 
 TEST(CompareTest, LabelsCountButOtherMetadataDoesNot) {
