@@ -81,6 +81,7 @@ std::string GvkString(const base::Json& obj) {
 }  // namespace field
 
 std::string_view ToString(HealthCode c) {
+  if (c == HealthCode::kEmpty) return "";
   for (const auto& [code, name] : kNames) {
     if (code == c) return name;
   }

@@ -4,9 +4,11 @@
 // gitops-engine's pkg/health checks kind by kind, one file per kind. Pure: no I/O.
 //
 // Pipeline: (1) a deletionTimestamp without the hook finalizer → Progressing "Pending deletion";
-// (2) a HealthOverride (Lua customisations, later) when it has a script for the kind; (3) the built-in
-// check for the group/kind; (4) none → no health (nullopt), which a sync treats as done and app
-// aggregation skips. There is no generic fallback, as in Argo CD.
+// (2) a HealthOverride (LuaHealthOverride: the Lua scripts configured in capstan-cm) when it has a
+// script for the kind; (3) the built-in check for the group/kind — C++ ports of Argo CD's built-in Lua
+// scripts (CronJob, PodDisruptionBudget, CustomResourceDefinition), then gitops-engine's Go checks;
+// (4) none → no health (nullopt), which a sync treats as done and app aggregation skips. There is no
+// generic fallback, as in Argo CD.
 //
 // Freshness (capstan, DESIGN §6): IsFresh says whether an object's status describes its current spec
 // (status.observedGeneration ≥ metadata.generation where the kind reports one), so a wave never
@@ -26,13 +28,20 @@
 
 namespace capstan::health {
 
-// Best to worst (§5.1).
-enum class HealthCode { kHealthy, kSuspended, kProgressing, kMissing, kDegraded, kUnknown };
+// Best to worst (§5.1), then kEmpty: the empty status a Lua script yields by returning nil or an
+// empty table (§5.3's quirk, Argo CD's HealthStatus{Status: ""}): a hook with it counts as done, a
+// resource with it keeps its wave waiting, and it never makes an app's health worse (it ranks with
+// Healthy, as "" has index 0 in gitops-engine's IsWorse).
+enum class HealthCode { kHealthy, kSuspended, kProgressing, kMissing, kDegraded, kUnknown, kEmpty };
 
-std::string_view ToString(HealthCode c);  // "Healthy", ...
+std::string_view ToString(HealthCode c);  // "Healthy", ..., "" for kEmpty
+// One of the six names (not ""); nullopt otherwise.
 std::optional<HealthCode> ParseHealthCode(std::string_view s);
-// True when |a| is worse than |b| (later in §5.1's list).
-inline bool IsWorse(HealthCode a, HealthCode b) { return static_cast<int>(a) > static_cast<int>(b); }
+// True when |a| is worse than |b| (later in §5.1's list; kEmpty ranks with kHealthy).
+inline bool IsWorse(HealthCode a, HealthCode b) {
+  auto rank = [](HealthCode c) { return c == HealthCode::kEmpty ? 0 : static_cast<int>(c); };
+  return rank(a) > rank(b);
+}
 
 struct HealthStatus {
   HealthCode code = HealthCode::kUnknown;
@@ -40,7 +49,7 @@ struct HealthStatus {
   bool operator==(const HealthStatus&) const = default;
 };
 
-// Supplies health for kinds configured by the user (Lua scripts in capstan-cm). Implemented above.
+// Supplies health for kinds configured by the user (Lua scripts in capstan-cm): LuaHealthOverride.
 class HealthOverride {
  public:
   virtual ~HealthOverride() = default;

@@ -273,6 +273,7 @@ std::pair<OperationPhase, std::string> StepRun::HookPhaseFromHealth(const base::
   switch (h->code) {
     case health::HealthCode::kHealthy:
     case health::HealthCode::kMissing:
+    case health::HealthCode::kEmpty:  // a Lua script's nil result: done (spec §5.3)
       return {OperationPhase::kSucceeded, h->message};
     case health::HealthCode::kProgressing:
     case health::HealthCode::kSuspended:
