@@ -86,6 +86,12 @@ class StepRun {
   void ApplyTask(Task& t, bool dry_run);
   void PruneTask(Task& t, bool dry_run);
 
+  void HookFinished(const Task& t) {
+    if (in_.hook_finished && t.live && t.hook_phase) {
+      in_.hook_finished({.phase = t.phase, .key = t.key, .hook_phase = *t.hook_phase, .message = t.message,
+                         .live = t.live.get()});
+    }
+  }
   void Finish(OperationPhase phase, std::string message) {
     state_.phase = phase;
     state_.message = std::move(message);
@@ -291,7 +297,10 @@ void StepRun::RefreshRunning() {
     if (t.hook_phase != OperationPhase::kRunning || !t.live) continue;
     if (t.is_hook) {
       auto [phase, message] = HookPhaseFromHealth(*t.live);
-      if (phase != OperationPhase::kRunning) SetResult(t, *t.result, phase, message);
+      if (phase != OperationPhase::kRunning) {
+        SetResult(t, *t.result, phase, message);
+        HookFinished(t);
+      }
       continue;
     }
     std::optional<health::HealthStatus> h = health::Assess(*t.live, health_);
@@ -632,14 +641,15 @@ void StepRun::Terminate() {
       continue;
     }
     auto [phase, message] = HookPhaseFromHealth(*t.live);
+    if (core::IsCompleted(phase)) SetResult(t, *t.result, phase, message);
+    else SetResult(t, t.result.value_or(ResultCode::kSynced), OperationPhase::kFailed, "Terminated");
+    HookFinished(t);  // before the delete below
     base::Status s = ops_.RemoveHookFinalizer(t.key, ApiVersionOf(t), t.live.get());
     if (s.ok() && (phase == OperationPhase::kRunning ||
                    t.annotations.HasDeletePolicy(core::HookDeletePolicy::kHookFailed))) {
       s = ops_.Delete(*t.live, in_.sync.prune_propagation);
     }
     if (!s.ok()) errors = true;
-    if (core::IsCompleted(phase)) SetResult(t, *t.result, phase, message);
-    else SetResult(t, t.result.value_or(ResultCode::kSynced), OperationPhase::kFailed, "Terminated");
   }
   if (errors) Finish(OperationPhase::kError, "Operation termination had errors");
   else Finish(OperationPhase::kFailed, "Operation terminated");

@@ -18,8 +18,10 @@
 #ifndef CAPSTAN_SYNC_ENGINE_H_
 #define CAPSTAN_SYNC_ENGINE_H_
 
+#include <functional>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "base/json.h"
@@ -32,6 +34,16 @@
 
 namespace capstan::sync {
 
+// A hook that has just reached a terminal phase in this operation, with its live object, handed to
+// StepInput::hook_finished before any delete policy of the hook runs (DESIGN §6: hook logs are kept).
+struct FinishedHook {
+  core::SyncPhase phase = core::SyncPhase::kSync;  // the phase the hook runs in
+  core::ResourceKey key;
+  core::OperationPhase hook_phase = core::OperationPhase::kSucceeded;  // Succeeded, Failed or Error
+  std::string message;
+  const base::Json* live = nullptr;  // never null; valid during the call only
+};
+
 struct StepInput {
   std::vector<base::Json> targets;  // rendered, namespaces normalised, tracking added
   std::vector<base::Json> live;     // the app's live objects now (managed + those matching targets)
@@ -39,6 +51,10 @@ struct StepInput {
   SyncOptions sync;
   // For ApplyOutOfSyncOnly: the keys the diff found out of sync. nullopt: everything is.
   std::optional<std::set<core::ResourceKey>> out_of_sync;
+  // Called on the Step's thread, once for each hook with a live object as it reaches Succeeded,
+  // Failed or Error (terminated hooks included), before any delete policy can remove it. A crash
+  // before the step's state is saved calls it again for the same hook on resume. May be empty.
+  std::function<void(const FinishedHook&)> hook_finished;
 };
 
 class Engine {

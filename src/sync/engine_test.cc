@@ -363,6 +363,46 @@ TEST_F(EngineTest, TerminateFailsRunningHooksAndFreesThem) {
   EXPECT_FALSE(Exists("Pod", "hook"));
 }
 
+// The hook-log capture point: each finished hook is handed over once, while it still exists.
+TEST_F(EngineTest, HookFinishedSeesEachHookOnceBeforeItsDeletePolicyRuns) {
+  in_.targets = {Hook("pre", "PreSync", {{"argocd.argoproj.io/hook-delete-policy", "HookSucceeded"}}),
+                 Hook("post", "PostSync", {{"argocd.argoproj.io/hook-delete-policy", "HookSucceeded"}})};
+  std::vector<std::string> seen;
+  in_.hook_finished = [&](const FinishedHook& h) {
+    ASSERT_NE(h.live, nullptr);
+    seen.push_back(std::string(core::ToString(h.phase)) + " " + h.key.name + " " +
+                   std::string(core::ToString(h.hook_phase)) + " exists=" + (Exists("Pod", h.key.name) ? "yes" : "no"));
+  };
+  RunToEnd({{"pre", "Succeeded"}, {"post", "Succeeded"}});
+  EXPECT_EQ(state_.phase, core::OperationPhase::kSucceeded);
+  EXPECT_FALSE(Exists("Pod", "pre"));
+  EXPECT_FALSE(Exists("Pod", "post"));
+  EXPECT_EQ(seen, (std::vector<std::string>{"PreSync pre Succeeded exists=yes", "PostSync post Succeeded exists=yes"}));
+}
+
+TEST_F(EngineTest, HookFinishedSeesFailedAndTerminatedHooksBeforeTheyAreDeleted) {
+  in_.targets = {Hook("sync", "Sync", {{"argocd.argoproj.io/hook-delete-policy", "HookFailed"}})};
+  std::vector<std::string> seen;
+  in_.hook_finished = [&](const FinishedHook& h) {
+    seen.push_back(h.key.name + " " + std::string(core::ToString(h.hook_phase)) + " exists=" +
+                   (Exists("Pod", h.key.name) ? "yes" : "no"));
+  };
+  RunToEnd({{"sync", "Failed"}});
+  EXPECT_EQ(state_.phase, core::OperationPhase::kFailed);
+  EXPECT_FALSE(Exists("Pod", "sync"));
+  EXPECT_EQ(seen, (std::vector<std::string>{"sync Failed exists=yes"}));
+
+  seen.clear();
+  state_ = OperationState{.started_at_unix = kStart + 60, .revision = "abcdef1234567890"};
+  in_.plan.started_at_unix = kStart + 60;
+  in_.targets = {Hook("pre", "PreSync")};
+  Step();
+  state_.phase = core::OperationPhase::kTerminating;
+  Step();
+  EXPECT_FALSE(Exists("Pod", "pre"));
+  EXPECT_EQ(seen, (std::vector<std::string>{"pre Failed exists=yes"}));
+}
+
 TEST_F(EngineTest, UnknownKindIsInvalidUnlessSkipped) {
   in_.targets = {Obj("example.com/v1", "Widget", "w")};
   Step();
