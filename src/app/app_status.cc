@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "app/app_health.h"
 #include "core/annotations.h"
 #include "core/gvk.h"
 #include "core/resource_key.h"
@@ -53,9 +54,7 @@ Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<
 
   Comparison out;
   bool out_of_sync = false;
-  health::HealthCode worst = health::HealthCode::kHealthy;
-  std::string worst_message;
-  int with_health = 0, missing = 0;
+  AppHealth app_health(application);
   auto entry_json = [](const base::Json& obj) {
     core::Gvk gvk = core::Gvk::Of(obj);
     base::Json e = {{"group", gvk.group}, {"version", gvk.version}, {"kind", gvk.kind},
@@ -70,44 +69,24 @@ Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<
     r["status"] = synced ? "Synced" : "OutOfSync";
     if (!synced) out_of_sync = true;
     if (e.live && !e.target) r["requiresPruning"] = true;
-    bool ignore_health = core::AnnotationOf(e.live ? *e.live : *e.target, "argocd.argoproj.io/ignore-healthcheck") ==
-                         std::optional<std::string>("true");
-    std::optional<health::HealthStatus> h;
-    if (!e.live) {
-      h = health::HealthStatus{health::HealthCode::kMissing, ""};
-    } else {
-      h = health::Assess(*e.live, health_override);
-    }
-    if (h) {
-      r["health"] = {{"status", health::ToString(h->code)}};
-      if (!h->message.empty()) r["health"]["message"] = h->message;
-      if (!ignore_health) {
-        ++with_health;
-        if (h->code == health::HealthCode::kMissing) {
-          ++missing;
-        } else if (health::IsWorse(h->code, worst)) {
-          worst = h->code;
-          worst_message = h->message;
-        }
-      }
+    if (std::optional<health::HealthStatus> h = app_health.Add(e.target, e.live, health_override)) {
+      r["health"] = HealthJson(*h);
     }
     out.resources.push_back(std::move(r));
   }
   for (const base::Json* l : live_hooks) {
     base::Json r = entry_json(*l);
     r["hook"] = true;
-    if (auto h = health::Assess(*l, health_override)) r["health"] = {{"status", health::ToString(h->code)}};
+    if (auto h = health::Assess(*l, health_override)) r["health"] = HealthJson(*h);
     out.resources.push_back(std::move(r));
   }
-  if (with_health > 0 && missing == with_health) worst = health::HealthCode::kMissing;
   out.sync = {{"status", out_of_sync ? "OutOfSync" : "Synced"}, {"revision", revision}};
   if (application.is_object() && application.contains("spec")) {
     const base::Json& spec = application["spec"];
     out.sync["comparedTo"] = {{"destination", spec.value("destination", base::Json::object())},
                               {"source", spec.value("source", base::Json::object())}};
   }
-  out.health = {{"status", health::ToString(worst)}};
-  if (!worst_message.empty() && worst != health::HealthCode::kHealthy) out.health["message"] = worst_message;
+  out.health = app_health.ToJson();
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include "cli/cluster_client.h"
 #include "cli/commands/app_common.h"
 #include "cli/commands/commands.h"
+#include "cli/commands/health_settings.h"
 #include "source/credentials.h"
 
 namespace capstan::cli {
@@ -35,9 +36,11 @@ struct AppFlags {
   RunFlags run;
 };
 
-// Refresh options from the runner flags; credentials from the default file when it exists.
-app::RefreshOptions RefreshOptionsOf(const RunFlags& run) {
+// Refresh options from the runner flags; credentials from the default file when it exists; the Lua
+// health checks of capstan-cm.
+app::RefreshOptions RefreshOptionsOf(kube::Client& client, const RunFlags& run) {
   app::RefreshOptions opts;
+  opts.health_override = HealthOverrideFor(client, run.control_plane_namespace);
   opts.render.cache_dir = run.cache_dir;
   opts.render.control_plane_namespace = run.control_plane_namespace;
   std::string file = run.credentials_file.empty() ? source::DefaultCredentialsFilePath() : run.credentials_file;
@@ -59,6 +62,8 @@ void RegisterCreate(CLI::App& group, ClusterFlags& cluster) {
   cmd->add_option("-f,--file", f->file, "The Application manifest (YAML; - for stdin)")->required();
   cmd->add_flag("--upsert", f->upsert, "Update the Application when it exists with another spec");
   cmd->add_option("--cache-dir", f->run.cache_dir, "Repository cache directory (default ~/.cache/capstan/repos)");
+  cmd->add_option("--control-plane-namespace", f->run.control_plane_namespace, "The control-plane namespace")
+      ->capture_default_str();
   cmd->callback([f, &cluster] {
     auto manifest = ReadApplicationFile(f->file);
     if (!manifest.ok()) return Fail(manifest.status());
@@ -69,7 +74,7 @@ void RegisterCreate(CLI::App& group, ClusterFlags& cluster) {
     std::cout << "application '" << ref->name << "' created\n";
     // As Argo CD's controller does on a new Application: compare it once, so its status says
     // OutOfSync (or why it cannot be compared) before any sync.
-    auto refreshed = app::Refresh(**client, *ref, RefreshOptionsOf(f->run));
+    auto refreshed = app::Refresh(**client, *ref, RefreshOptionsOf(**client, f->run));
     if (!refreshed.ok()) std::cerr << "warning: comparing " << ref->ToString() << ": " << refreshed.status().ToString() << "\n";
   });
 }
@@ -87,7 +92,7 @@ void RegisterGet(CLI::App& group, ClusterFlags& cluster) {
     if (!client.ok()) return Fail(client.status());
     app::AppRef ref = ParseAppName(f->name, f->app_namespace);
     if (f->refresh) {
-      auto refreshed = app::Refresh(**client, ref, RefreshOptionsOf(f->run));
+      auto refreshed = app::Refresh(**client, ref, RefreshOptionsOf(**client, f->run));
       if (!refreshed.ok()) Fail(refreshed.status());
     }
     auto app = (*client)->Get(app::kApplicationGvk, ref.namespace_, ref.name);

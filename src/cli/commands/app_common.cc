@@ -11,6 +11,7 @@
 #include "cli/app_output.h"
 #include "cli/cluster_client.h"
 #include "cli/commands/commands.h"
+#include "cli/commands/health_settings.h"
 #include "source/credentials.h"
 
 namespace capstan::cli {
@@ -30,6 +31,7 @@ void AddRunFlags(CLI::App* cmd, RunFlags& f) {
 void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& f, bool any_end) {
   app::RunnerOptions opts;
   opts.control_plane_namespace = f.control_plane_namespace;
+  opts.health_override = HealthOverrideFor(client, f.control_plane_namespace);
   opts.render.cache_dir = f.cache_dir;
   std::string creds_file = f.credentials_file.empty() ? source::DefaultCredentialsFilePath() : f.credentials_file;
   auto creds = source::LoadCredentialsFile(creds_file, /*missing_ok=*/f.credentials_file.empty());
