@@ -299,6 +299,7 @@ const CliRun& CompatTest::Capstan(std::vector<std::string> args, std::chrono::se
     run.args = std::move(args);
     run.stderr_text = "[compat] not run: an earlier step of this test failed";
   } else {
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     run = RunCapstan(std::move(args), timeout);
   }
   {
@@ -311,12 +312,23 @@ const CliRun& CompatTest::Capstan(std::vector<std::string> args, std::chrono::se
 }
 
 std::future<CliRun> CompatTest::CapstanAsync(std::vector<std::string> args, std::chrono::seconds timeout) {
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   return std::async(std::launch::async, [this, args = std::move(args), timeout] {
     CliRun run = RunCapstan(args, timeout);
     std::lock_guard<std::mutex> lock(log_mu_);
     log_.push_back(run);
     return run;
   });
+}
+
+void CompatTest::UseOwnSettings(const std::map<std::string, std::string>& data) {
+  base::Json cm = {{"apiVersion", "v1"},
+                   {"kind", "ConfigMap"},
+                   {"metadata", {{"name", "capstan-cm"}, {"namespace", ns()}}},
+                   {"data", data}};
+  auto created = client().Create(cm, {});
+  ASSERT_TRUE(created.ok()) << "creating capstan-cm in " << ns() << ": " << created.status().ToString();
+  extra_args_ = {"--control-plane-namespace", ns()};
 }
 
 const CliRun& CompatTest::Sync(std::vector<std::string> flags) {

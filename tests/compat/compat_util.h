@@ -14,6 +14,7 @@
 //                                             `capstan app create -f app.yaml --upsert`
 //           Sync(flags)                       `capstan sync -f app.yaml -o json --cache-dir … flags`
 //           AppSync / Wait / TerminateOp / Get / Delete, CapstanAsync (a command on a thread)
+//           UseOwnSettings(data)              capstan-cm in ns(); --control-plane-namespace ns() after
 //   Then:   Expect(OperationPhaseIs("Succeeded")), Expect(ResourceResultIs({...})), Expect(Pod(...)) …
 //
 // Expect() polls like Argo CD's Consequences.Expect: it checks, and while the check fails it re-reads the
@@ -41,6 +42,7 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <source_location>
@@ -180,6 +182,14 @@ class CompatTest : public capstan::testing::ClusterTest {
   const CliRun& Get();
   const CliRun& last_run() const { return last_run_; }
 
+  // Arguments appended to every capstan command the test runs from now on.
+  std::vector<std::string>& extra_args() { return extra_args_; }
+  // Settings of the test's own: creates ConfigMap capstan-cm in ns() with |data| (argocd-cm's keys, e.g.
+  // resource.customizations.health.batch_Job) and passes `--control-plane-namespace ns()` to every
+  // capstan command from now on, so tests that change settings run in parallel (ctest -j) without
+  // seeing each other's. Argo CD's SetResourceOverrides writes the one argocd-cm instead.
+  void UseOwnSettings(const std::map<std::string, std::string>& data);
+
   // ---- Then: the Application as last read ----
 
   const base::Json& app() const { return app_; }
@@ -265,6 +275,7 @@ class CompatTest : public capstan::testing::ClusterTest {
   std::string app_file_;
   std::string app_name_ = "app";
   std::vector<std::string> sync_options_;
+  std::vector<std::string> extra_args_;
   base::Json sync_policy_ = base::Json::object();
   bool app_written_ = false;
   bool expect_timed_out_ = false;

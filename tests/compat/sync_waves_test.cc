@@ -208,5 +208,61 @@ TEST_F(SyncWavesTest, SyncPruneOrderWithSyncWaves) {
                            "Succeeded", "Sync"}));
 }
 
+// Argo CD's script of TestFixingDegradedApp, verbatim: a ConfigMap's health is its `health` annotation,
+// else Degraded.
+constexpr char kConfigMapHealthLua[] =
+    "return { status = obj.metadata.annotations and obj.metadata.annotations['health'] or 'Degraded' }";
+
+// Argo CD: TestFixingDegradedApp (test/e2e/sync_waves_test.go, testdata/sync-waves).
+// Asserts: ConfigMaps cm-1 (wave 1) and cm-2 (wave 2) with a Lua health check "the `health` annotation,
+// else Degraded": the first sync fails — operation Failed, app OutOfSync and Degraded, exactly 1 result,
+// cm-1 Synced/Degraded, cm-2 OutOfSync/Missing (wave 2 never applied while wave 1 is Degraded). After
+// Git sets `health: Healthy` on both and a refresh, cm-1 is OutOfSync; the next sync Succeeded, app
+// Synced and Healthy, 2 results, both ConfigMaps Synced/Healthy; the app health's lastTransitionTime
+// changed (spec/argo-e2e-contract.md §A.4.2, Argo CD ≥ 3.x).
+// Fixture differences: the health override goes to a capstan-cm in the test's namespace under argocd-cm's
+// key `resource.customizations.health.ConfigMap`, and every command gets --control-plane-namespace <ns>
+// (UseOwnSettings, before CreateApp: the control-plane namespace is part of the tracking instance name).
+// Argo CD's patches `replace /metadata/annotations/health` on files that have no such key (its JSON-patch
+// library accepts that); RFC 6902 requires `add` for a missing member, so the test uses `add`. Refresh
+// is a `capstan app get`. The first sync must exit 1, the second 0.
+TEST_F(SyncWavesTest, FixingDegradedApp) {
+  Path("sync-waves");
+  UseOwnSettings({{"resource.customizations.health.ConfigMap", kConfigMapHealthLua}});
+  CreateApp();
+  if (HasFatalFailure()) return;
+
+  const CliRun& first = Sync();
+  EXPECT_EQ(first.exit_code, 1) << first.stderr_text;
+  Expect(OperationPhaseIs("Failed"));
+  Expect(SyncStatusIs("OutOfSync"));
+  Expect(HealthIs("Degraded"));
+  Expect(ResourceResultNumbering(1));
+  Expect(ResourceSyncStatusIs("ConfigMap", "cm-1", "Synced"));
+  Expect(ResourceHealthIs("ConfigMap", "cm-1", "Degraded"));
+  Expect(ResourceSyncStatusIs("ConfigMap", "cm-2", "OutOfSync"));
+  Expect(ResourceHealthIs("ConfigMap", "cm-2", "Missing"));
+  std::string degraded_since = base::GetStringAt(app(), "status/health/lastTransitionTime");
+
+  PatchFile("cm-1.yaml", R"([{"op": "add", "path": "/metadata/annotations/health", "value": "Healthy"}])");
+  PatchFile("cm-2.yaml", R"([{"op": "add", "path": "/metadata/annotations/health", "value": "Healthy"}])");
+  Get();  // Argo CD: Refresh(RefreshTypeNormal)
+  Expect(ResourceSyncStatusIs("ConfigMap", "cm-1", "OutOfSync"));
+
+  const CliRun& second = Sync();
+  EXPECT_EQ(second.exit_code, 0) << second.stderr_text;
+  Expect(OperationPhaseIs("Succeeded"));
+  Expect(SyncStatusIs("Synced"));
+  Expect(HealthIs("Healthy"));
+  Expect(ResourceResultNumbering(2));
+  Expect(ResourceSyncStatusIs("ConfigMap", "cm-1", "Synced"));
+  Expect(ResourceHealthIs("ConfigMap", "cm-1", "Healthy"));
+  Expect(ResourceSyncStatusIs("ConfigMap", "cm-2", "Synced"));
+  Expect(ResourceHealthIs("ConfigMap", "cm-2", "Healthy"));
+  EXPECT_FALSE(degraded_since.empty()) << "status.health.lastTransitionTime was not set while Degraded";
+  EXPECT_NE(base::GetStringAt(app(), "status/health/lastTransitionTime"), degraded_since)
+      << "status.health.lastTransitionTime did not change";
+}
+
 }  // namespace
 }  // namespace capstan::compat
