@@ -11,6 +11,7 @@
 
 #include "app/app_status.h"
 #include "app/change_notifier.h"
+#include "app/conditions.h"
 #include "app/lease_holder.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
@@ -138,7 +139,9 @@ class OperationRunner::Run_ {
   void Progress(const std::string& line) {
     if (opts_.progress) opts_.progress(line);
   }
-  void Report(const sync::OperationState& before, const sync::OperationState& after);
+  // Tells the progress callbacks what changed from |before| to |after|.
+  void Report(const sync::OperationState& before, const sync::OperationState& after,
+              const Comparison* comparison);
   base::Result<base::Json> Get() { return client_.Get(kApplicationGvk, ref_.namespace_, ref_.name); }
   // Writes |state| (+ comparison when set) into |app| and stores it; |why| names the crash points.
   base::Status Write(base::Json& app, const sync::OperationState& state, const base::Json& operation,
@@ -158,6 +161,7 @@ class OperationRunner::Run_ {
   std::optional<source::RenderedApp> rendered_;
   int64_t rendered_for_ = -1;  // startedAt of the operation rendered_ belongs to
   std::map<std::string, int64_t> waves_;  // result key → wave, for progress lines
+  std::vector<PlannedTask> plan_;         // for on_step
 };
 
 base::Result<base::Json> OperationRunner::Run_::Go() {
@@ -226,14 +230,23 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
   if (plan.ok()) {
     for (const sync::PlanWarning& w : plan->warnings) Progress("warning: " + w.key.Display() + ": " + w.message);
     waves_.clear();
-    for (const sync::Task& t : plan->tasks) waves_[t.ResultKey()] = t.wave;
+    plan_.clear();
+    for (const sync::Task& t : plan->tasks) {
+      waves_[t.ResultKey()] = t.wave;
+      plan_.push_back({.key = t.ResultKey(), .phase = t.phase, .wave = t.wave, .hook = t.is_hook,
+                       .group = t.key.group, .kind = t.key.kind, .namespace_ = t.key.namespace_,
+                       .name = t.key.name});
+    }
   }
   rendered_ = std::move(r);
   rendered_for_ = state.started_at_unix;
   return base::Status::Ok();
 }
 
-void OperationRunner::Run_::Report(const sync::OperationState& before, const sync::OperationState& after) {
+void OperationRunner::Run_::Report(const sync::OperationState& before, const sync::OperationState& after,
+                                   const Comparison* comparison) {
+  if (opts_.on_step) opts_.on_step({.state = after, .plan = plan_, .resources = comparison ? &comparison->resources : nullptr});
+  if (!opts_.report_results) return;
   for (const sync::ResourceResult& r : after.results) {
     const sync::ResourceResult* old = before.Find(r.Key());
     if (old && old->status == r.status && old->hook_phase == r.hook_phase && old->message == r.message) continue;
@@ -378,7 +391,7 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
         }
         sync::OperationState before = state;
         state = engine_.Step(in, std::move(state));
-        Report(before, state);
+        Report(before, state, &*comparison);
       }
     }
 
@@ -430,7 +443,17 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       }
       while (static_cast<int64_t>(history.size()) > limit) history.erase(history.begin());
     }
+    // A failed PostSync leaves a condition (DESIGN §6): the app may be Synced and Healthy, yet what
+    // had to run after the sync did not.
+    if (auto failure = PostSyncFailure(state)) {
+      SetCondition(app["status"], kSyncError, *failure, sync::FormatTime(NowUnix()));
+    } else if (state.phase == OperationPhase::kSucceeded) {
+      ClearCondition(app["status"], kSyncError);
+    }
     app.erase("operation");
+    if (opts_.on_step) {
+      opts_.on_step({.state = state, .plan = plan_, .resources = comparison ? &comparison->resources : nullptr});
+    }
     CAPSTAN_RETURN_IF_ERROR(Write(app, state, op_json, comparison ? &*comparison : nullptr, "final"));
     return app;
   }

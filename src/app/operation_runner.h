@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/application.h"
 #include "base/json.h"
@@ -32,8 +33,26 @@
 #include "health/health.h"
 #include "kube/client.h"
 #include "source/render.h"
+#include "sync/operation_state.h"
 
 namespace capstan::app {
+
+// One task of the operation's plan, in the engine's order, for a progress display.
+struct PlannedTask {
+  std::string key;  // the result key (sync::ResourceResult::Key())
+  core::SyncPhase phase = core::SyncPhase::kSync;
+  int64_t wave = 0;
+  bool hook = false;
+  std::string group, kind, namespace_, name;
+};
+
+// What a progress display sees after each engine step and at the end (RunnerOptions::on_step).
+// The references are valid only during the call.
+struct StepSnapshot {
+  const sync::OperationState& state;
+  const std::vector<PlannedTask>& plan;   // empty until the source is rendered
+  const base::Json* resources = nullptr;  // status.resources of the latest comparison, or null
+};
 
 struct RunnerOptions {
   std::string holder;  // Lease holder identity; "" = "capstan/<host>/<pid>"
@@ -44,6 +63,11 @@ struct RunnerOptions {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   // Receives one human-readable line per change (phase, message, each result as it changes).
   std::function<void(std::string_view)> progress;
+  // When false, `progress` gets no per-result and operation-phase lines (a display fed by on_step
+  // shows them); warnings and other notes still go to `progress`.
+  bool report_results = true;
+  // Called after each engine step and once with the final state.
+  std::function<void(const StepSnapshot&)> on_step;
   health::HealthOverride* health_override = nullptr;
 };
 

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "app/app_status.h"
+#include "app/conditions.h"
 #include "app/live_state.h"
 #include "sync/operation_state.h"
 
@@ -16,11 +17,13 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
   auto rendered = source::RenderApplication(app, opts.render);
   base::Status normalized = rendered.ok() ? NormalizeNamespaces(client, rendered->objects, rendered->destination_namespace)
                                           : rendered.status();
+  // Refresh owns ComparisonError only; other conditions (the runner's SyncError) stay.
+  base::Json status = app.value("status", base::Json::object());
   if (!normalized.ok()) {
+    SetCondition(status, kComparisonError, normalized.message(), now);
     base::Json patch = {{"status",
                          {{"sync", {{"status", "Unknown"}}},
-                          {"conditions", {{{"type", "ComparisonError"}, {"message", normalized.message()},
-                                           {"lastTransitionTime", now}}}},
+                          {"conditions", status["conditions"]},
                           {"reconciledAt", now}}}};
     auto written = client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
     if (!written.ok()) return written.status();
@@ -34,6 +37,8 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
   base::Json patch = {{"status",
                        {{"sync", c.sync}, {"health", c.health}, {"resources", c.resources}, {"reconciledAt", now},
                         {"conditions", nullptr}}}};
+  ClearCondition(status, kComparisonError);
+  if (status.contains("conditions")) patch["status"]["conditions"] = status["conditions"];
   return client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
 }
 

@@ -4,10 +4,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/operation_runner.h"
+#include "app/progress_view.h"
 #include "cli/app_output.h"
 #include "cli/cluster_client.h"
 #include "cli/commands/commands.h"
@@ -28,6 +33,21 @@ void AddRunFlags(CLI::App* cmd, RunFlags& f) {
       ->capture_default_str();
 }
 
+namespace {
+
+// The progress view on stderr: redrawn in place on a terminal (not TERM=dumb), plain lines otherwise.
+app::ProgressView::Options ProgressViewOptions(const app::AppRef& ref) {
+  app::ProgressView::Options o;
+  o.title = ref.ToString();
+  const char* term = std::getenv("TERM");
+  o.terminal = isatty(STDERR_FILENO) && term != nullptr && std::string_view(term) != "dumb";
+  struct winsize ws {};
+  if (o.terminal && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) o.width = ws.ws_col;
+  return o;
+}
+
+}  // namespace
+
 void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& f, bool any_end) {
   app::RunnerOptions opts;
   opts.control_plane_namespace = f.control_plane_namespace;
@@ -40,15 +60,13 @@ void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& 
   if (f.timeout_seconds > 0) {
     opts.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.timeout_seconds);
   }
-  auto start = std::chrono::steady_clock::now();
-  opts.progress = [start](std::string_view line) {
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    char stamp[16];
-    std::snprintf(stamp, sizeof(stamp), "%7.2fs", s);
-    std::cerr << stamp << "  " << line << "\n";
-  };
+  app::ProgressView view(std::cerr, ProgressViewOptions(ref));
+  opts.report_results = false;
+  opts.progress = [&view](std::string_view line) { view.Note(line); };
+  opts.on_step = [&view](const app::StepSnapshot& s) { view.Update(s); };
   app::OperationRunner runner(client, std::move(opts));
   auto app = runner.Run(ref);
+  view.Finish();
   if (!app.ok()) {
     Fail(app.status());
     if (f.output == "json" || f.output == "yaml") {
