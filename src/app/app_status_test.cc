@@ -72,5 +72,72 @@ TEST(AppStatusTest, AppHealthIsTheWorstAndMissingCountsOnlyWhenAllAreMissing) {
   EXPECT_EQ(c.health["status"], "Healthy");
 }
 
+TEST(AppStatusTest, IgnoreExtraneousKeepsTheAppSynced) {
+  std::map<std::string, std::string> ignore = {{"argocd.argoproj.io/compare-options", "IgnoreExtraneous"}};
+  Comparison c = CompareApp({Cm("a", "1")}, {Cm("a", "1"), Cm("extra", "1", ignore)}, "r", nullptr);
+  EXPECT_EQ(c.sync["status"], "Synced");
+  ASSERT_NE(Find(c, "extra"), nullptr);
+  EXPECT_EQ((*Find(c, "extra"))["status"], "OutOfSync");
+  EXPECT_EQ((*Find(c, "extra"))["requiresPruning"], true);
+  // Only for objects that require pruning: a changed one still makes the app OutOfSync.
+  c = CompareApp({Cm("a", "2", ignore)}, {Cm("a", "1", ignore)}, "r", nullptr);
+  EXPECT_EQ(c.sync["status"], "OutOfSync");
+}
+
+TEST(AppStatusTest, IgnoreDifferencesOfTheApplicationAndSettingsApply) {
+  base::Json app = {{"spec", {{"ignoreDifferences", {{{"group", ""}, {"kind", "ConfigMap"}, {"name", "a"},
+                                                      {"jsonPointers", {"/data/k"}}}}}}}};
+  Comparison c = CompareApp({Cm("a", "new"), Cm("b", "new")}, {Cm("a", "old"), Cm("b", "old")}, "r", app);
+  EXPECT_EQ((*Find(c, "a"))["status"], "Synced");
+  EXPECT_EQ((*Find(c, "b"))["status"], "OutOfSync");
+  DiffContext ctx;
+  ctx.settings.data["resource.customizations.ignoreDifferences.ConfigMap"] = "jsonPointers:\n- /data\n";
+  c = CompareApp({Cm("a", "new"), Cm("b", "new")}, {Cm("a", "old"), Cm("b", "old")}, "r", app, nullptr, &ctx);
+  EXPECT_EQ(c.sync["status"], "Synced");
+}
+
+TEST(AppStatusTest, BadIgnoreRuleMakesStatusUnknownWithAComparisonError) {
+  base::Json app = {{"spec", {{"ignoreDifferences", {{{"group", ""}, {"kind", "ConfigMap"},
+                                                      {"jqPathExpressions", {".data |||"}}}}}}}};
+  Comparison c = CompareApp({Cm("a", "1")}, {Cm("a", "1")}, "r", app);
+  EXPECT_EQ(c.sync["status"], "Unknown");
+  EXPECT_EQ((*Find(c, "a"))["status"], "Unknown");
+  ASSERT_EQ(c.conditions.size(), 1u);
+  EXPECT_EQ(c.conditions[0]["type"], "ComparisonError");
+  EXPECT_NE(base::GetString(c.conditions[0], "message").find(".data |||"), std::string::npos);
+}
+
+TEST(AppStatusTest, ServerSideDiffUsesTheDryRunAnswer) {
+  base::Json app = {{"metadata", {{"annotations", {{"argocd.argoproj.io/compare-options", "ServerSideDiff=true"}}}}}};
+  DiffContext ctx;
+  int calls = 0;
+  // The server rewrites the value: "1" in Git is stored as "one" (as "0.5" CPU becomes "500m").
+  ctx.dry_run_apply = [&](const base::Json& target) -> base::Result<base::Json> {
+    ++calls;
+    base::Json out = target;
+    out["data"]["k"] = "one";
+    out["metadata"]["managedFields"] = base::Json::parse(
+        R"([{"manager":"capstan","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:k":{}}}}])");
+    return out;
+  };
+  Comparison c = CompareApp({Cm("a", "1")}, {Cm("a", "one")}, "r", app, nullptr, &ctx);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(c.sync["status"], "Synced");
+  // Client-side, the same pair differs; and without the annotation the dry-run is not used.
+  c = CompareApp({Cm("a", "1")}, {Cm("a", "one")}, "r", nullptr, nullptr, &ctx);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(c.sync["status"], "OutOfSync");
+}
+
+TEST(AppStatusTest, KeepDiffsForPrinting) {
+  DiffContext ctx;
+  ctx.keep_diffs = true;
+  Comparison c = CompareApp({Cm("a", "2")}, {Cm("a", "1")}, "r", nullptr, nullptr, &ctx);
+  ASSERT_EQ(c.diffs.size(), 1u);
+  EXPECT_TRUE(c.diffs[0].result.modified);
+  EXPECT_EQ(c.diffs[0].key.name, "a");
+  EXPECT_EQ(c.diffs[0].result.predicted_live["data"]["k"], "2");
+}
+
 }  // namespace
 }  // namespace capstan::app

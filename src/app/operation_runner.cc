@@ -15,6 +15,7 @@
 #include "app/lease_holder.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
+#include "app/server_side_diff.h"
 #include "base/crash_point.h"
 #include "base/log.h"
 #include "core/resource_key.h"
@@ -357,7 +358,8 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
         Wait();
         continue;
       }
-      comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override);
+      DiffContext diff_context = LoadDiffContext(client_, opts_.control_plane_namespace, opts_.field_manager);
+      comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override, &diff_context);
 
       sync::StepInput in;
       in.targets = rendered_->objects;
@@ -424,7 +426,8 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       std::vector<core::Gvk> kinds = KindsToWatch(rendered_->objects, app);
       auto live = ListLive(client_, kinds, rendered_->instance_name, rendered_->destination_namespace, rendered_->objects);
       if (live.ok()) {
-        comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override);
+        DiffContext diff_context = LoadDiffContext(client_, opts_.control_plane_namespace, opts_.field_manager);
+        comparison = CompareApp(rendered_->objects, *live, state.revision, app, opts_.health_override, &diff_context);
       }
     }
     if (state.phase == OperationPhase::kSucceeded && op.ok() && !op->sync.dry_run && op->sync.resources.empty()) {

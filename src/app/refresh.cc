@@ -7,6 +7,7 @@
 #include "app/app_status.h"
 #include "app/conditions.h"
 #include "app/live_state.h"
+#include "app/server_side_diff.h"
 #include "sync/operation_state.h"
 
 namespace capstan::app {
@@ -33,7 +34,8 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
   CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> live,
                            ListLive(client, kinds, rendered->instance_name, rendered->destination_namespace,
                                     rendered->objects));
-  Comparison c = CompareApp(rendered->objects, live, rendered->revision, app, opts.health_override);
+  DiffContext diff_context = LoadDiffContext(client, opts.render.control_plane_namespace);
+  Comparison c = CompareApp(rendered->objects, live, rendered->revision, app, opts.health_override, &diff_context);
   base::Json patch = {{"status",
                        {{"sync", c.sync}, {"health", c.health}, {"resources", c.resources}, {"reconciledAt", now},
                         {"conditions", nullptr}}}};

@@ -126,6 +126,40 @@ void DropUnsetOwnedFields(const base::Json& owned, const base::Json& others, con
   }
 }
 
+void RevertUnownedFields(const base::Json& owned, const base::Json& live, base::Json& predicted) {
+  if (predicted.is_object()) {
+    std::vector<std::string> keys;
+    for (auto it = predicted.begin(); it != predicted.end(); ++it) keys.push_back(it.key());
+    if (live.is_object()) {
+      for (auto it = live.begin(); it != live.end(); ++it) {
+        if (!predicted.contains(it.key())) keys.push_back(it.key());
+      }
+    }
+    for (const std::string& key : keys) {
+      const base::Json* sub = Sub(&owned, "f:" + key);
+      const base::Json* from = live.is_object() && live.contains(key) ? &live[key] : nullptr;
+      if (!sub) {
+        if (from) {
+          predicted[key] = *from;
+        } else {
+          predicted.erase(key);
+        }
+      } else if (HasChildren(*sub) && predicted.contains(key)) {
+        RevertUnownedFields(*sub, from ? *from : base::Json(), predicted[key]);
+      }
+    }
+    return;
+  }
+  if (!predicted.is_array() || !owned.is_object()) return;
+  for (auto it = owned.begin(); it != owned.end(); ++it) {
+    if (it.key() == "." || !HasChildren(it.value())) continue;
+    std::optional<Child> p = Resolve(predicted, it.key(), /*lenient=*/false);
+    if (!p) continue;
+    std::optional<Child> l = Resolve(const_cast<base::Json&>(live), it.key(), /*lenient=*/false);
+    RevertUnownedFields(it.value(), l ? *l->value : base::Json(), *p->value);
+  }
+}
+
 void RemoveConflictingFields(const base::Json& owned, base::Json& target, base::Json& live) {
   if (!owned.is_object()) return;
   for (auto it = owned.begin(); it != owned.end(); ++it) {

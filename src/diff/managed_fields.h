@@ -31,6 +31,11 @@ base::Json OwnedFields(const base::Json& live, const std::function<bool(std::str
 void DropUnsetOwnedFields(const base::Json& owned, const base::Json& others, const base::Json& target,
                           base::Json& predicted);
 
+// The server-side diff's webhook filter (spec §7.4): every field of |predicted| (a dry-run's answer)
+// that |owned| (the field manager's fields in |predicted|) does not name gets |live|'s value back,
+// or is removed when |live| has none; list items are walked only where |owned| names them.
+void RevertUnownedFields(const base::Json& owned, const base::Json& live, base::Json& predicted);
+
 // Removes from both |target| and |live| each field |owned| names that both set to different values.
 void RemoveConflictingFields(const base::Json& owned, base::Json& target, base::Json& live);
 

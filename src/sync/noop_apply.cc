@@ -2,7 +2,7 @@
 
 #include "sync/noop_apply.h"
 
-#include "diff/compare.h"
+#include "diff/diff.h"
 
 namespace capstan::sync {
 
@@ -43,7 +43,10 @@ bool ApplyIsNoOp(const base::Json& target, const base::Json& live, std::string_v
   if (!ours || base::GetString(*ours, "fieldsType") != "FieldsV1") return false;
   auto fields = ours->find("fieldsV1");
   if (fields == ours->end() || !OwnedFieldsPresent(*fields, target)) return false;
-  return !diff::Compare(target, live).modified;
+  // No ignoreDifferences here (an ignored field is still written by the apply); status is left out,
+  // as an apply never writes it.
+  auto d = diff::Diff(&target, &live, {.config = nullptr, .field_manager = std::string(field_manager)});
+  return d.ok() && !d->modified;
 }
 
 }  // namespace capstan::sync

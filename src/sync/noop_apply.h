@@ -11,7 +11,9 @@
 //  2. that entry's fieldsV1 names only plain fields ("f:" keys, no list keys "k:", values "v:" or
 //     indexes "i:") and every one of them is set in |target| — so no field capstan owns would be
 //     dropped (an apply removes owned fields the new configuration leaves out);
-//  3. |target| is contained in |live| (diff::Compare) — every field it sets has that value already.
+//  3. diff::Diff finds no difference between |live| and what applying |target| would leave (no
+//     ignoreDifferences: an ignored field would still be written) — every field it sets has that
+//     value already.
 //
 // Thread safety: pure function.
 
