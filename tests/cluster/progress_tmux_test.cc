@@ -1,7 +1,7 @@
 // Copyright 2026 The capstan Authors.
 //
 // The progress view in a real terminal: `capstan sync -f` runs inside tmux against the local control
-// plane while its second wave waits for a Deployment that never becomes ready. The captured screen
+// plane while its second wave (of three) waits for a Deployment that never becomes ready. The captured screen
 // must show the block once (redrawn in place, not scrolled), the phase and wave being worked on, the
 // finished first wave, and the line saying what the wave waits for.
 
@@ -51,6 +51,10 @@ TEST_F(ProgressTmuxTest, ScreenShowsTheWaveAndWhatItWaitsFor) {
                             "    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
                             "      annotations:\n        localnode.capstan.dev/ready: \"false\"\n    spec:\n"
                             "      containers:\n      - name: main\n        image: web\n");
+  // A later wave: without one, the last wave's health is not waited for (Argo CD's rule).
+  source_testing::WriteFile(repo + "/after.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n  annotations:\n"
+                            "    argocd.argoproj.io/sync-wave: \"2\"\ndata:\n  k: v\n");
   ASSERT_EQ(cli_testing::Run({"git", "-C", repo, "add", "-A"}).exit_code, 0);
   ASSERT_EQ(cli_testing::Run({"git", "-C", repo, "commit", "-q", "-m", "c"}).exit_code, 0);
   std::string app = scratch_.path() + "/app.yaml";
@@ -81,6 +85,7 @@ TEST_F(ProgressTmuxTest, ScreenShowsTheWaveAndWhatItWaitsFor) {
   // Redrawn in place: one block on the screen, however many steps ran.
   EXPECT_EQ(Count(screen, ns() + "/tui  Running"), 1u) << screen;
   EXPECT_EQ(Count(screen, waiting), 1u) << screen;
+  EXPECT_THAT(screen, HasSubstr("· Sync     wave 2  ConfigMap " + ns() + "/after  pending"));
 }
 
 }  // namespace
