@@ -7,8 +7,6 @@
 //    with PreDelete/PostDelete hooks (the Controller issue). The commands used are that issue's:
 //    `capstan app delete NAME -N NS` (returns when the Application is gone, like `argocd app delete
 //    --wait`) and `capstan app get NAME -N NS --refresh` (Argo CD's Refresh(RefreshTypeNormal)).
-//  - TestHookDiff is in hook_test.go but not in the contract's table of 28 (spec/argo-e2e-contract.md
-//    §A.4.1); it needs `capstan app diff` (the Diff, health and CLI issue).
 //
 // Thread safety: GoogleTest fixtures.
 
@@ -101,20 +99,6 @@ TEST_F(HookPendingTest, PostDeleteHook) {
   EXPECT_EQ(del.exit_code, 0) << del.stderr_text;
   Expect(DoesNotExist());
   Expect(PodNamed("hook"));
-}
-
-// Argo CD: TestHookDiff (test/e2e/hook_test.go; not in the contract's table of 28). Pending: `capstan app
-// diff` (the Diff, health and CLI issue).
-// Asserts: after creating the app (no sync), `app diff` exits non-zero (there is a diff) and shows the
-// resource "pod" but not the hook "hook" (hooks never appear in a diff).
-// Fixture differences: `argocd app diff NAME` → `capstan app diff app -N ns`.
-TEST_F(HookPendingTest, HookDiff) {
-  Path("hook");
-  CreateApp();
-  const CliRun& diff = Capstan({"app", "diff", app_name(), "-N", ns()});
-  EXPECT_NE(diff.exit_code, 0) << diff.stderr_text;
-  EXPECT_THAT(diff.stdout_text, HasSubstr("name: pod"));
-  EXPECT_THAT(diff.stdout_text, Not(HasSubstr("name: hook")));
 }
 
 }  // namespace

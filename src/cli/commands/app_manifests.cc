@@ -2,7 +2,8 @@
 //
 // `capstan app manifests -f app.yaml [--revision R] [-o yaml|json]`: the target objects of an
 // Application read from a manifest file, as Argo CD's repo-server renders them (its source fetched
-// through the local repository cache, rendered, tracking annotation added). No cluster is needed.
+// through the local repository cache, rendered, tracking annotation added), Secret values masked
+// (diff/redact.h). No cluster is needed.
 // Credentials come from the local credentials file (source/credentials.h); for SSH without
 // known_hosts there, ~/.ssh/known_hosts is used.
 
@@ -15,6 +16,7 @@
 #include "cli/app_file.h"
 #include "cli/cluster_client.h"
 #include "cli/commands/commands.h"
+#include "diff/redact.h"
 #include "source/credentials.h"
 #include "source/render.h"
 
@@ -41,6 +43,7 @@ base::Result<std::vector<base::Json>> Manifests(const ManifestsFlags& flags) {
   CAPSTAN_ASSIGN_OR_RETURN(options.credentials,
                            source::LoadCredentialsFile(creds_file, /*missing_ok=*/flags.credentials_file.empty()));
   CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp rendered, source::RenderApplication(app, options));
+  for (base::Json& obj : rendered.objects) diff::RedactSecret(obj);  // Secret values are never shown
   return std::move(rendered.objects);
 }
 

@@ -22,6 +22,7 @@ void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
   RegisterAppManifests(*app_group);
   RegisterAppCommands(*app_group, cluster);
   RegisterAppPlan(*app_group, cluster);
+  RegisterAppDiff(*app_group, cluster);
   RegisterSync(app, *app_group, cluster);
 }
 

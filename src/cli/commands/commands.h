@@ -35,6 +35,8 @@ void RegisterAppManifests(CLI::App& app_group);
 void RegisterSync(CLI::App& root, CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app plan`.
 void RegisterAppPlan(CLI::App& app_group, ClusterFlags& cluster);
+// `capstan app diff`.
+void RegisterAppDiff(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app create|get|list|history|wait|terminate-op`.
 void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
