@@ -12,6 +12,7 @@
 #include "app/app_status.h"
 #include "app/change_notifier.h"
 #include "app/conditions.h"
+#include "app/hook_logs.h"
 #include "app/lease_holder.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
@@ -392,6 +393,8 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
           in.out_of_sync = std::move(out_of_sync);
         }
         sync::OperationState before = state;
+        HookLogRecorder hook_logs(client_, app, {state.started_at_unix, state.revision, state.retry_count});
+        in.hook_finished = hook_logs.Callback();  // logs kept before any hook delete policy runs
         state = engine_.Step(in, std::move(state));
         Report(before, state, &*comparison);
       }
