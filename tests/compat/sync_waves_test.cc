@@ -7,6 +7,7 @@
 //
 // Thread safety: GoogleTest fixtures; the deletion recorder's watch threads only append under a mutex.
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <stop_token>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "base/time.h"
 #include "compat_util.h"
 #include "core/gvk.h"
 #include "kube/client.h"
@@ -249,6 +251,11 @@ TEST_F(SyncWavesTest, FixingDegradedApp) {
   Get();  // Argo CD: Refresh(RefreshTypeNormal)
   Expect(ResourceSyncStatusIs("ConfigMap", "cm-1", "OutOfSync"));
 
+  // lastTransitionTime has seconds (metav1.Time); Argo CD's run takes seconds, capstan's can take less
+  // than one: let the clock pass the Degraded transition's second before the app can turn Healthy.
+  while (base::FormatRfc3339(base::NowUnixSeconds()) <= degraded_since) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   const CliRun& second = Sync();
   EXPECT_EQ(second.exit_code, 0) << second.stderr_text;
   Expect(OperationPhaseIs("Succeeded"));
