@@ -23,6 +23,7 @@ void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
   RegisterAppCommands(*app_group, cluster);
   RegisterAppPlan(*app_group, cluster);
   RegisterAppDiff(*app_group, cluster);
+  RegisterAppLogs(*app_group, cluster);
   RegisterSync(app, *app_group, cluster);
 }
 

@@ -37,6 +37,8 @@ void RegisterSync(CLI::App& root, CLI::App& app_group, ClusterFlags& cluster);
 void RegisterAppPlan(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app diff`.
 void RegisterAppDiff(CLI::App& app_group, ClusterFlags& cluster);
+// `capstan app logs`: the kept logs of an Application's hooks.
+void RegisterAppLogs(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app create|get|list|history|wait|terminate-op`.
 void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
