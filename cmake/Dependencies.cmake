@@ -20,5 +20,3 @@ add_library(jq::jq UNKNOWN IMPORTED)
 set_target_properties(jq::jq PROPERTIES IMPORTED_LOCATION ${JQ_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${JQ_INCLUDE_DIR})
 # Lua 5.4 built as C++ (lua errors unwind C++ frames): the health module's sandboxed Lua checks.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4-c++)
-# Lua 5.4 built as C++ (lua errors unwind C++ frames): the health module's sandboxed Lua checks.
-pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4-c++)
