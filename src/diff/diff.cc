@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "diff/apply_shape.h"
 #include "diff/managed_fields.h"
 #include "diff/normalize.h"
 
@@ -90,6 +91,7 @@ base::Result<DiffResult> Diff(const base::Json* target, const base::Json* live, 
   if (!target && !live) return base::Status::InvalidArgument("diff: neither a target nor a live object");
   if (!live) {
     out.predicted_live = *target;
+    FillApplyDefaults(out.predicted_live);
     CAPSTAN_RETURN_IF_ERROR(Prepare(out.predicted_live, *target, opts));
     out.modified = true;
     return out;
@@ -100,6 +102,7 @@ base::Result<DiffResult> Diff(const base::Json* target, const base::Json* live, 
     return out;
   }
   base::Json t = *target;
+  FillApplyDefaults(t);  // what the sync sends, so capstan's own fields match
   base::Json l = *live;
   NormalizeTracking(t, l);
   if (opts.config) {

@@ -95,6 +95,24 @@ TEST(DiffTest, FieldNobodyOwnsIsNotADifferenceWhenAbsentFromTarget) {
   EXPECT_FALSE(d->modified);
 }
 
+TEST(DiffTest, PortProtocolCapstanFilledInIsInSyncWithATargetWithoutIt) {
+  // The sync applies `protocol: TCP` where Git has none (apply_shape.h), so capstan owns it; a target
+  // without it must not read as "dropped from Git".
+  base::Json t = Target(), l = Live();
+  Container(t)["ports"] = base::Json::parse(R"([{"containerPort":80}])");
+  Container(l)["ports"] = base::Json::parse(R"([{"containerPort":80,"protocol":"TCP"}])");
+  l["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"main\"}"]
+   ["f:ports"] = base::Json::parse(R"({"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:protocol":{}}})");
+  auto d = Diff(&t, &l);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->modified) << d->predicted_live.dump();
+  // Another protocol in the cluster is still a difference.
+  Container(l)["ports"][0]["protocol"] = "UDP";
+  d = Diff(&t, &l);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->modified);
+}
+
 TEST(DiffTest, ListItemsMergeByKey) {
   base::Json t = Target(), l = Live();
   // A sidecar injected by someone else, and env added by another manager: not capstan's business.

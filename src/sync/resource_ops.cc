@@ -7,6 +7,7 @@
 
 #include "core/annotations.h"
 #include "core/gvk.h"
+#include "diff/apply_shape.h"
 #include "kube/api_error.h"
 
 namespace capstan::sync {
@@ -22,49 +23,9 @@ bool IsImmutableFieldError(const base::Status& s) {
   return s.IsInvalidArgument() && s.message().find("field is immutable") != std::string::npos;
 }
 
-void FillProtocols(base::Json& ports) {
-  if (!ports.is_array()) return;
-  for (auto& p : ports) {
-    if (p.is_object() && !p.contains("protocol")) p["protocol"] = "TCP";
-  }
-}
-
-void FillPodSpec(base::Json* spec) {
-  if (spec == nullptr || !spec->is_object()) return;
-  for (const char* list : {"containers", "initContainers"}) {
-    auto it = spec->find(list);
-    if (it == spec->end() || !it->is_array()) continue;
-    for (auto& c : *it) {
-      if (c.is_object() && c.contains("ports")) FillProtocols(c["ports"]);
-    }
-  }
-}
-
-base::Json* Find(base::Json& obj, std::initializer_list<const char*> path) {
-  base::Json* cur = &obj;
-  for (const char* p : path) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(p);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
-
 }  // namespace
 
-void PrepareForApply(base::Json& obj) {
-  const std::string kind = base::GetString(obj, "kind");
-  if (kind == "Service") {
-    if (base::Json* ports = Find(obj, {"spec", "ports"})) FillProtocols(*ports);
-  } else if (kind == "Pod") {
-    FillPodSpec(Find(obj, {"spec"}));
-  } else if (kind == "CronJob") {
-    FillPodSpec(Find(obj, {"spec", "jobTemplate", "spec", "template", "spec"}));
-  } else {
-    FillPodSpec(Find(obj, {"spec", "template", "spec"}));
-  }
-}
+void PrepareForApply(base::Json& obj) { diff::FillApplyDefaults(obj); }
 
 std::string ResourceOps::DisplayName(const base::Json& obj) {
   core::Gvk gvk = core::Gvk::Of(obj);
