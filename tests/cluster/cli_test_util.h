@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,28 @@ inline base::SubprocessResult Run(std::vector<std::string> argv) {
   return r.ok() ? *r : base::SubprocessResult{};
 }
 
-// Runs the capstan binary of this build with --kubeconfig of the test cluster.
+inline std::vector<std::string> CapstanCommand() {
+  return {std::string(CAPSTAN_BINARY_DIR) + "/capstan", "--kubeconfig", testing::TestKubeconfigPath()};
+}
+
+// Runs `capstan install` once per process (idempotent): tests run in any order on a fresh cluster,
+// and every capstan command but install needs the Application CRD.
+inline void EnsureInstalled() {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    std::vector<std::string> install = CapstanCommand();
+    install.push_back("install");
+    auto r = Run(std::move(install));
+    EXPECT_EQ(r.exit_code, 0) << "capstan install: " << r.stderr_text;
+  });
+}
+
+// Runs the capstan binary of this build with --kubeconfig of the test cluster, installed.
 inline base::SubprocessResult Capstan(std::vector<std::string> args) {
-  args.insert(args.begin(), {std::string(CAPSTAN_BINARY_DIR) + "/capstan", "--kubeconfig", testing::TestKubeconfigPath()});
-  return Run(std::move(args));
+  EnsureInstalled();
+  std::vector<std::string> argv = CapstanCommand();
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(std::move(argv));
 }
 
 }  // namespace capstan::cli_testing

@@ -63,6 +63,7 @@ TEST_F(ProgressTmuxTest, ScreenShowsTheWaveAndWhatItWaitsFor) {
                                      "\n    path: .\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: " +
                                      ns() + "\n");
 
+  cli_testing::EnsureInstalled();
   socket_ = "capstan-" + ns();
   std::string command = std::string(CAPSTAN_BINARY_DIR) + "/capstan --kubeconfig " + testing::TestKubeconfigPath() +
                         " sync -f " + app + " --timeout 60 --cache-dir " + scratch_.path() + "/cache; sleep 120";
