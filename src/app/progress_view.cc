@@ -89,12 +89,21 @@ void ProgressView::Merge(const StepSnapshot& s, double now) {
   for (const sync::ResourceResult& r : s.state.results) {
     Row* row = FindRow(r.Key());
     if (!row) {
-      rows_.push_back({.key = r.Key(), .phase = std::string(core::ToString(r.sync_phase)), .hook = r.hook_type.has_value(),
-                       .kind = KindOf(r.group, r.kind), .name = NameOf(r.namespace_, r.name)});
-      row = &rows_.back();
+      // Not in the plan (a generated Namespace, a prune, a generateName hook): at the end of its
+      // phase's rows.
+      std::string phase(core::ToString(r.sync_phase));
+      auto at = rows_.end();
+      for (auto it = rows_.begin(); it != rows_.end(); ++it) {
+        if (it->phase == phase) at = it + 1;
+      }
+      at = rows_.insert(at, {.key = r.Key(), .phase = phase, .hook = r.hook_type.has_value(),
+                             .kind = KindOf(r.group, r.kind), .name = NameOf(r.namespace_, r.name)});
+      row = &*at;
     }
     RowState state = RowState::kDone;
-    if (r.hook_phase == OperationPhase::kRunning || r.hook_phase == OperationPhase::kTerminating) {
+    // A Succeeded operation has every task done, whatever a task's last recorded phase.
+    bool succeeded = s.state.phase == OperationPhase::kSucceeded;
+    if (!succeeded && (r.hook_phase == OperationPhase::kRunning || r.hook_phase == OperationPhase::kTerminating)) {
       state = RowState::kRunning;
     } else if (r.hook_phase == OperationPhase::kFailed || r.hook_phase == OperationPhase::kError ||
                r.status == core::ResultCode::kSyncFailed) {
@@ -118,6 +127,8 @@ void ProgressView::Merge(const StepSnapshot& s, double now) {
         if (KindOf(base::GetString(res, "group"), base::GetString(res, "kind")) == row.kind &&
             NameOf(base::GetString(res, "namespace"), base::GetString(res, "name")) == row.name) {
           row.health = base::GetStringAt(res, "health/status");
+          // The comparison precedes the step that created the object: not "Missing" once applied.
+          if (row.health == "Missing" && row.state != RowState::kPending) row.health.clear();
           break;
         }
       }
@@ -146,7 +157,8 @@ std::string ProgressView::RowLine(const Row& r, double now, bool with_symbol) co
       case RowState::kFailed: line = "✗ "; break;
     }
   }
-  std::string outcome = r.state == RowState::kPending ? "pending" : r.result;
+  bool ended = core::IsCompleted(core::ParseOperationPhase(phase_).value_or(OperationPhase::kRunning));
+  std::string outcome = r.state != RowState::kPending ? r.result : ended ? "not run" : "pending";
   if (!r.health.empty() && r.state != RowState::kPending) outcome += " · " + r.health;
   std::string duration;
   if (r.started) duration = Seconds((r.ended ? *r.ended : now) - *r.started);

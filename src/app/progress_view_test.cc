@@ -175,5 +175,38 @@ TEST(ProgressViewTest, TerminalLinesAreCutToTheWidth) {
   }
 }
 
+TEST(ProgressViewTest, UnplannedResultsSitInTheirPhaseAndUnrunTasksSaySo) {
+  std::ostringstream out;
+  double clock = 0;
+  ProgressView view(out, {.now = [&clock] { return clock; }});
+  std::vector<PlannedTask> plan = {
+      {.key = "batch/Job/demo/migrate:PreSync", .phase = SyncPhase::kPreSync, .hook = true, .group = "batch",
+       .kind = "Job", .namespace_ = "demo", .name = "migrate"},
+      {.key = "/ConfigMap/demo/settings:Sync", .phase = SyncPhase::kSync, .kind = "ConfigMap", .namespace_ = "demo",
+       .name = "settings"},
+      {.key = "batch/Job/demo/notify-failed:SyncFail", .phase = SyncPhase::kSyncFail, .hook = true, .group = "batch",
+       .kind = "Job", .namespace_ = "demo", .name = "notify-failed"}};
+  sync::OperationState state;
+  // The Namespace CreateNamespace adds (not in the plan), still Running in its last record.
+  sync::ResourceResult ns = Result("", "Namespace", "demo", SyncPhase::kPreSync, OperationPhase::kRunning, false,
+                                   "namespace/demo created");
+  ns.namespace_ = "";
+  state.Record(ns);
+  state.Record(Result("batch", "Job", "migrate", SyncPhase::kPreSync, OperationPhase::kSucceeded, true, ""));
+  state.Record(Result("", "ConfigMap", "settings", SyncPhase::kSync, OperationPhase::kSucceeded, false, ""));
+  state.phase = OperationPhase::kSucceeded;
+  base::Json missing = base::Json::array({{{"kind", "ConfigMap"}, {"namespace", "demo"}, {"name", "settings"},
+                                           {"health", {{"status", "Missing"}}}}});
+  clock = 1;
+  view.Update({.state = state, .plan = plan, .resources = &missing});
+  view.Finish();
+  std::string summary = out.str().substr(out.str().find("operation Succeeded after"));
+  EXPECT_THAT(summary, HasSubstr("  ✓ PreSync  wave 0  hook batch/Job demo/migrate  Succeeded  0.0s\n"
+                                 "  ✓ PreSync          Namespace demo  Synced  0.0s  namespace/demo created\n"
+                                 "  ✓ Sync     wave 0  ConfigMap demo/settings  Synced  0.0s\n"
+                                 "  · SyncFail wave 0  hook batch/Job demo/notify-failed  not run\n"))
+      << summary;
+}
+
 }  // namespace
 }  // namespace capstan::app
