@@ -101,9 +101,10 @@ void ProgressView::Merge(const StepSnapshot& s, double now) {
       row = &*at;
     }
     RowState state = RowState::kDone;
-    // A Succeeded operation has every task done, whatever a task's last recorded phase.
-    bool succeeded = s.state.phase == OperationPhase::kSucceeded;
-    if (!succeeded && (r.hook_phase == OperationPhase::kRunning || r.hook_phase == OperationPhase::kTerminating)) {
+    // Nothing runs once the operation has ended, whatever a task's last recorded phase (a generated
+    // Namespace, a resource whose health a failed operation stopped waiting for).
+    bool ended = core::IsCompleted(s.state.phase);
+    if (!ended && (r.hook_phase == OperationPhase::kRunning || r.hook_phase == OperationPhase::kTerminating)) {
       state = RowState::kRunning;
     } else if (r.hook_phase == OperationPhase::kFailed || r.hook_phase == OperationPhase::kError ||
                r.status == core::ResultCode::kSyncFailed) {
@@ -140,6 +141,7 @@ void ProgressView::Merge(const StepSnapshot& s, double now) {
 
 std::string ProgressView::Cursor() const {
   for (const Row& r : rows_) {
+    if (!r.wave) continue;  // outside the plan (a generated Namespace): not a step of its own
     if (r.state == RowState::kPending || r.state == RowState::kRunning) {
       return r.phase + (r.wave ? " · wave " + std::to_string(*r.wave) : "");
     }

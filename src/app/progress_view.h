@@ -68,7 +68,7 @@ class ProgressView {
 
   Row* FindRow(const std::string& key);
   void Merge(const StepSnapshot& s, double now);
-  // The phase and wave of the first unfinished task, "" when none.
+  // The phase and wave of the first unfinished planned task, "" when none.
   std::string Cursor() const;
   std::string Stamp(double t) const;
   std::string RowLine(const Row& r, double now, bool with_symbol) const;

@@ -194,6 +194,10 @@ TEST(ProgressViewTest, UnplannedResultsSitInTheirPhaseAndUnrunTasksSaySo) {
   state.Record(ns);
   state.Record(Result("batch", "Job", "migrate", SyncPhase::kPreSync, OperationPhase::kSucceeded, true, ""));
   state.Record(Result("", "ConfigMap", "settings", SyncPhase::kSync, OperationPhase::kSucceeded, false, ""));
+  base::Json none = base::Json::array();
+  clock = 0.5;
+  view.Update({.state = state, .plan = plan, .resources = &none});
+  EXPECT_THAT(out.str(), Not(HasSubstr("PreSync: "))) << "the unplanned Namespace is not the step at work";
   state.phase = OperationPhase::kSucceeded;
   base::Json missing = base::Json::array({{{"kind", "ConfigMap"}, {"namespace", "demo"}, {"name", "settings"},
                                            {"health", {{"status", "Missing"}}}}});
@@ -202,7 +206,7 @@ TEST(ProgressViewTest, UnplannedResultsSitInTheirPhaseAndUnrunTasksSaySo) {
   view.Finish();
   std::string summary = out.str().substr(out.str().find("operation Succeeded after"));
   EXPECT_THAT(summary, HasSubstr("  ✓ PreSync  wave 0  hook batch/Job demo/migrate  Succeeded  0.0s\n"
-                                 "  ✓ PreSync          Namespace demo  Synced  0.0s  namespace/demo created\n"
+                                 "  ✓ PreSync          Namespace demo  Synced  0.5s  namespace/demo created\n"
                                  "  ✓ Sync     wave 0  ConfigMap demo/settings  Synced  0.0s\n"
                                  "  · SyncFail wave 0  hook batch/Job demo/notify-failed  not run\n"))
       << summary;
