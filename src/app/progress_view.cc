@@ -218,15 +218,16 @@ void ProgressView::Update(const StepSnapshot& s) {
   }
   std::vector<std::string> before;
   before.reserve(rows_.size());
-  for (const Row& r : rows_) before.push_back(RowLine(r, 0, false));
+  for (const Row& r : rows_) before.push_back(RowLine(r, 0, /*with_symbol=*/true));
   std::string old_phase = phase_, old_message = message_, old_cursor = Cursor();
   size_t old_rows = rows_.size();
   Merge(s, now);
   for (size_t i = 0; i < rows_.size(); ++i) {
     const Row& r = rows_[i];
     if (r.state == RowState::kPending) continue;
-    // Compare without durations: a line is printed when the state, result, health or message moved.
-    if (i < old_rows && before[i] == RowLine(r, 0, false)) continue;
+    // Compared at time 0 (durations mostly out): a line is printed when the state (its symbol),
+    // result, health or message moved.
+    if (i < old_rows && before[i] == RowLine(r, 0, /*with_symbol=*/true)) continue;
     out_ << Stamp(now) << "  " << RowLine(r, now, /*with_symbol=*/true) << "\n";
   }
   std::string cursor = Cursor();

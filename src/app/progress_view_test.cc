@@ -198,6 +198,14 @@ TEST(ProgressViewTest, UnplannedResultsSitInTheirPhaseAndUnrunTasksSaySo) {
   clock = 0.5;
   view.Update({.state = state, .plan = plan, .resources = &none});
   EXPECT_THAT(out.str(), Not(HasSubstr("PreSync: "))) << "the unplanned Namespace is not the step at work";
+  // A resource without health finishing within the same tenth of a second still gets its line.
+  state.Record(Result("", "ConfigMap", "settings", SyncPhase::kSync, OperationPhase::kRunning, false, ""));
+  clock = 0.51;
+  view.Update({.state = state, .plan = plan, .resources = &none});
+  state.Record(Result("", "ConfigMap", "settings", SyncPhase::kSync, OperationPhase::kSucceeded, false, ""));
+  clock = 0.52;
+  view.Update({.state = state, .plan = plan, .resources = &none});
+  EXPECT_THAT(out.str(), HasSubstr("   0.52s  ✓ Sync     wave 0  ConfigMap demo/settings  Synced  0.0s\n"));
   state.phase = OperationPhase::kSucceeded;
   base::Json missing = base::Json::array({{{"kind", "ConfigMap"}, {"namespace", "demo"}, {"name", "settings"},
                                            {"health", {{"status", "Missing"}}}}});
