@@ -140,10 +140,12 @@ void ProgressView::Merge(const StepSnapshot& s, double now) {
 }
 
 std::string ProgressView::Cursor() const {
-  for (const Row& r : rows_) {
-    if (!r.wave) continue;  // outside the plan (a generated Namespace): not a step of its own
-    if (r.state == RowState::kPending || r.state == RowState::kRunning) {
-      return r.phase + (r.wave ? " · wave " + std::to_string(*r.wave) : "");
+  // A running task names the step (a SyncFail hook runs while earlier waves stay pending for ever);
+  // before anything runs, the first pending one does.
+  for (RowState wanted : {RowState::kRunning, RowState::kPending}) {
+    for (const Row& r : rows_) {
+      if (!r.wave) continue;  // outside the plan (a generated Namespace): not a step of its own
+      if (r.state == wanted) return r.phase + " · wave " + std::to_string(*r.wave);
     }
   }
   return "";

@@ -159,6 +159,26 @@ TEST(ProgressViewTest, TerminalBlockShowsWaveWaitingAndFinalStates) {
   EXPECT_THAT(last, HasSubstr("✗ PostSync wave 0  hook batch/Job demo/notify  Failed  1.2s  Job has reached the specified backoff limit"));
 }
 
+TEST(ProgressViewTest, ARunningSyncFailHookIsTheStepAtWorkNotTheWavesThatNeverRan) {
+  std::ostringstream out;
+  double clock = 0;
+  ProgressView view(out, {.now = [&clock] { return clock; }});
+  std::vector<PlannedTask> plan = {
+      {.key = "batch/Job/demo/migrate:PreSync", .phase = SyncPhase::kPreSync, .hook = true, .group = "batch",
+       .kind = "Job", .namespace_ = "demo", .name = "migrate"},
+      {.key = "/ConfigMap/demo/settings:Sync", .phase = SyncPhase::kSync, .kind = "ConfigMap", .namespace_ = "demo",
+       .name = "settings"},
+      {.key = "batch/Job/demo/failed:SyncFail", .phase = SyncPhase::kSyncFail, .hook = true, .group = "batch",
+       .kind = "Job", .namespace_ = "demo", .name = "failed"}};
+  sync::OperationState state;
+  state.Record(Result("batch", "Job", "migrate", SyncPhase::kPreSync, OperationPhase::kFailed, true, "exit 1"));
+  state.Record(Result("batch", "Job", "failed", SyncPhase::kSyncFail, OperationPhase::kRunning, true, ""));
+  state.message = "waiting for completion of hook batch/Job/failed";
+  base::Json none = base::Json::array();
+  view.Update({.state = state, .plan = plan, .resources = &none});
+  EXPECT_THAT(out.str(), HasSubstr("SyncFail · wave 0: waiting for completion of hook batch/Job/failed"));
+}
+
 TEST(ProgressViewTest, TerminalLinesAreCutToTheWidth) {
   std::ostringstream out;
   double clock = 0;
