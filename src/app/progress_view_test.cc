@@ -159,17 +159,21 @@ TEST(ProgressViewTest, TerminalBlockShowsWaveWaitingAndFinalStates) {
   EXPECT_THAT(last, HasSubstr("✗ PostSync wave 0  hook batch/Job demo/notify  Failed  1.2s  Job has reached the specified backoff limit"));
 }
 
+// A PreSync hook Job "migrate", a ConfigMap "settings" in Sync and a SyncFail hook Job |sync_fail|.
+std::vector<PlannedTask> MigrateSettingsSyncFailPlan(const std::string& sync_fail) {
+  return {{.key = "batch/Job/demo/migrate:PreSync", .phase = SyncPhase::kPreSync, .hook = true, .group = "batch",
+           .kind = "Job", .namespace_ = "demo", .name = "migrate"},
+          {.key = "/ConfigMap/demo/settings:Sync", .phase = SyncPhase::kSync, .kind = "ConfigMap",
+           .namespace_ = "demo", .name = "settings"},
+          {.key = "batch/Job/demo/" + sync_fail + ":SyncFail", .phase = SyncPhase::kSyncFail, .hook = true,
+           .group = "batch", .kind = "Job", .namespace_ = "demo", .name = sync_fail}};
+}
+
 TEST(ProgressViewTest, ARunningSyncFailHookIsTheStepAtWorkNotTheWavesThatNeverRan) {
   std::ostringstream out;
   double clock = 0;
   ProgressView view(out, {.now = [&clock] { return clock; }});
-  std::vector<PlannedTask> plan = {
-      {.key = "batch/Job/demo/migrate:PreSync", .phase = SyncPhase::kPreSync, .hook = true, .group = "batch",
-       .kind = "Job", .namespace_ = "demo", .name = "migrate"},
-      {.key = "/ConfigMap/demo/settings:Sync", .phase = SyncPhase::kSync, .kind = "ConfigMap", .namespace_ = "demo",
-       .name = "settings"},
-      {.key = "batch/Job/demo/failed:SyncFail", .phase = SyncPhase::kSyncFail, .hook = true, .group = "batch",
-       .kind = "Job", .namespace_ = "demo", .name = "failed"}};
+  std::vector<PlannedTask> plan = MigrateSettingsSyncFailPlan("failed");
   sync::OperationState state;
   state.Record(Result("batch", "Job", "migrate", SyncPhase::kPreSync, OperationPhase::kFailed, true, "exit 1"));
   state.Record(Result("batch", "Job", "failed", SyncPhase::kSyncFail, OperationPhase::kRunning, true, ""));
@@ -199,13 +203,7 @@ TEST(ProgressViewTest, UnplannedResultsSitInTheirPhaseAndUnrunTasksSaySo) {
   std::ostringstream out;
   double clock = 0;
   ProgressView view(out, {.now = [&clock] { return clock; }});
-  std::vector<PlannedTask> plan = {
-      {.key = "batch/Job/demo/migrate:PreSync", .phase = SyncPhase::kPreSync, .hook = true, .group = "batch",
-       .kind = "Job", .namespace_ = "demo", .name = "migrate"},
-      {.key = "/ConfigMap/demo/settings:Sync", .phase = SyncPhase::kSync, .kind = "ConfigMap", .namespace_ = "demo",
-       .name = "settings"},
-      {.key = "batch/Job/demo/notify-failed:SyncFail", .phase = SyncPhase::kSyncFail, .hook = true, .group = "batch",
-       .kind = "Job", .namespace_ = "demo", .name = "notify-failed"}};
+  std::vector<PlannedTask> plan = MigrateSettingsSyncFailPlan("notify-failed");
   sync::OperationState state;
   // The Namespace CreateNamespace adds (not in the plan), still Running in its last record.
   sync::ResourceResult ns = Result("", "Namespace", "demo", SyncPhase::kPreSync, OperationPhase::kRunning, false,
