@@ -156,6 +156,18 @@ std::string SubprocessResult::StderrTail(size_t max_chars) const {
   return "..." + std::string(s.substr(s.size() - max_chars));
 }
 
+namespace {
+
+// The timeout error carries the end of what the child wrote to stderr so far: where it hung.
+Status TimedOut(const std::string& cmd, const SubprocessOptions& opts, const SubprocessResult& so_far) {
+  std::string msg = Quoted(cmd) + ": timed out after " + FormatDuration(opts.timeout);
+  std::string tail = so_far.StderrTail();
+  if (!tail.empty()) msg += "; its stderr so far: " + tail;
+  return Status::Timeout(std::move(msg));
+}
+
+}  // namespace
+
 Result<SubprocessResult> RunSubprocess(const SubprocessOptions& opts) {
   if (opts.argv.empty() || opts.argv[0].empty()) {
     return Status::InvalidArgument("run subprocess: empty command");
@@ -246,7 +258,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& opts) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) {
         KillAndReap(pid);
-        return Status::Timeout(Quoted(cmd) + ": timed out after " + FormatDuration(opts.timeout));
+        return TimedOut(cmd, opts, result);
       }
       wait_ms = static_cast<int>(std::min<int64_t>(left.count() + 1, 1 << 30));
     }
@@ -327,7 +339,7 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& opts) {
       }
       if (has_deadline && Clock::now() >= deadline) {
         KillAndReap(pid);
-        return Status::Timeout(Quoted(cmd) + ": timed out after " + FormatDuration(opts.timeout));
+        return TimedOut(cmd, opts, result);
       }
       ::usleep(2000);
     }

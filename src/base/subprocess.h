@@ -72,7 +72,8 @@ struct SubprocessResult {
 //  kNotFound         the executable does not exist or is not in $PATH ("command \"helm\": executable
 //                    file not found")
 //  kPermissionDenied the file is not executable
-//  kTimeout          the timeout passed (the group is killed): "command \"x\": timed out after 2s"
+//  kTimeout          the timeout passed (the group is killed): "command \"x\": timed out after 2s",
+//                    followed by "; its stderr so far: ..." when the child wrote to stderr
 //  kCancelled        |opts.stop| was requested
 //  kInternal         a system call failed (pipe, spawn, poll)
 Result<SubprocessResult> RunSubprocess(const SubprocessOptions& opts);

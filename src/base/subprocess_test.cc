@@ -114,6 +114,15 @@ TEST(SubprocessTest, TimeoutKillsTheProcessGroupQuickly) {
   EXPECT_LT(took, std::chrono::seconds(5));
 }
 
+TEST(SubprocessTest, TimeoutNamesWhatTheChildLastWroteToStderr) {
+  SubprocessOptions o = Sh("echo 'waiting for the hook' >&2; sleep 30");
+  o.timeout = milliseconds(300);
+  auto r = RunSubprocess(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "command \"/bin/sh\": timed out after 300ms; its stderr so far: waiting for the hook");
+}
+
 TEST(SubprocessTest, TimeoutOnSleepDirectly) {
   SubprocessOptions o;
   o.argv = {"sleep", "30"};
