@@ -20,3 +20,10 @@ add_library(jq::jq UNKNOWN IMPORTED)
 set_target_properties(jq::jq PROPERTIES IMPORTED_LOCATION ${JQ_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${JQ_INCLUDE_DIR})
 # Lua 5.4 built as C++ (lua errors unwind C++ frames): the health module's sandboxed Lua checks.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4-c++)
+# libjsonnet (Debian libjsonnet-dev) ships no .pc or CMake config: the C++ wrapper, then the C library.
+find_path(JSONNET_INCLUDE_DIR libjsonnet++.h REQUIRED)
+find_library(JSONNET_CPP_LIB jsonnet++ REQUIRED)
+find_library(JSONNET_LIB jsonnet REQUIRED)
+add_library(jsonnet::jsonnet INTERFACE IMPORTED)
+set_target_properties(jsonnet::jsonnet PROPERTIES INTERFACE_LINK_LIBRARIES "${JSONNET_CPP_LIB};${JSONNET_LIB}"
+                      INTERFACE_INCLUDE_DIRECTORIES ${JSONNET_INCLUDE_DIR})

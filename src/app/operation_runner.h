@@ -32,7 +32,7 @@
 #include "base/result.h"
 #include "health/health.h"
 #include "kube/client.h"
-#include "source/render.h"
+#include "source/render/render.h"
 #include "sync/operation_state.h"
 
 namespace capstan::app {

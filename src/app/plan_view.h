@@ -17,7 +17,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "kube/client.h"
-#include "source/render.h"
+#include "source/render/render.h"
 
 namespace capstan::app {
 

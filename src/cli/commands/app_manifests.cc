@@ -18,7 +18,7 @@
 #include "cli/commands/commands.h"
 #include "diff/redact.h"
 #include "source/credentials.h"
-#include "source/render.h"
+#include "source/render/render.h"
 
 namespace capstan::cli {
 

@@ -7,8 +7,8 @@
 //
 // Thread safety: safe to call from several threads and processes (the repository cache locks).
 
-#ifndef CAPSTAN_SOURCE_RENDER_H_
-#define CAPSTAN_SOURCE_RENDER_H_
+#ifndef CAPSTAN_SOURCE_RENDER_RENDER_H_
+#define CAPSTAN_SOURCE_RENDER_RENDER_H_
 
 #include <string>
 #include <vector>
@@ -41,4 +41,4 @@ base::Result<RenderedApp> RenderApplication(const base::Json& application, const
 
 }  // namespace capstan::source
 
-#endif  // CAPSTAN_SOURCE_RENDER_H_
+#endif  // CAPSTAN_SOURCE_RENDER_RENDER_H_

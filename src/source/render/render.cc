@@ -1,6 +1,6 @@
 // Copyright 2026 The capstan Authors.
 
-#include "source/render.h"
+#include "source/render/render.h"
 
 #include <memory>
 
