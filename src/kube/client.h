@@ -108,6 +108,13 @@ struct LogOptions {
   bool previous = false;
 };
 
+// What the server is and serves: for `helm template --kube-version/--api-versions`.
+struct ServerInfo {
+  std::string git_version;                // "v1.20.5" (GET /version gitVersion)
+  std::vector<std::string> api_versions;  // "v1", "v1/ConfigMap", "apps/v1", "apps/v1/Deployment", ...
+                                          // sorted: every group version and each kind in it
+};
+
 class Client {
  public:
   virtual ~Client() = default;
@@ -153,6 +160,12 @@ class Client {
 
   // GET pods/NAME/log: the container's log text.
   virtual Result<std::string> PodLogs(std::string_view ns, std::string_view pod, const LogOptions& opts) = 0;
+
+  // The server's version and API versions (discovery of every group version; not cached).
+  // Default: kFailedPrecondition (a client that cannot tell).
+  virtual Result<ServerInfo> GetServerInfo() {
+    return Status::FailedPrecondition("this client cannot tell the server's version");
+  }
 };
 
 }  // namespace capstan::kube

@@ -6,6 +6,7 @@
 
 #include "kube/rest_client.h"
 
+#include <set>
 #include <utility>
 
 #include "base/json.h"
@@ -299,6 +300,45 @@ class RestClientImpl : public RestClient {
     auto obj = base::ParseJson(resp.body, what);
     if (!obj.ok()) return Status::Internal(obj.status().message());
     return obj;
+  }
+
+  Result<ServerInfo> GetServerInfo() override {
+    ServerInfo info;
+    CAPSTAN_ASSIGN_OR_RETURN(Json version, GetJson("/version", "server version"));
+    info.git_version = base::GetString(version, "gitVersion");
+    std::vector<std::string> group_versions;
+    CAPSTAN_ASSIGN_OR_RETURN(Json core_versions, GetJson("/api", "discovery of /api"));
+    for (const Json& v : core_versions.value("versions", Json::array())) {
+      if (v.is_string()) group_versions.push_back(v.get<std::string>());
+    }
+    CAPSTAN_ASSIGN_OR_RETURN(Json groups, GetJson("/apis", "discovery of /apis"));
+    for (const Json& g : groups.value("groups", Json::array())) {
+      for (const Json& v : g.value("versions", Json::array())) {
+        std::string gv = base::GetString(v, "groupVersion");
+        if (!gv.empty()) group_versions.push_back(gv);
+      }
+    }
+    std::set<std::string> out;
+    for (const std::string& gv : group_versions) {
+      out.insert(gv);
+      auto list = FetchGroupVersion(gv);
+      if (!list.ok()) continue;  // an aggregated API that is down: its kinds are not listed
+      for (const Json& r : list->value("resources", Json::array())) {
+        std::string name = base::GetString(r, "name"), kind = base::GetString(r, "kind");
+        if (!kind.empty() && name.find('/') == std::string::npos) out.insert(gv + "/" + kind);
+      }
+    }
+    info.api_versions.assign(out.begin(), out.end());
+    return info;
+  }
+
+  Result<Json> GetJson(const std::string& path, const std::string& what) {
+    HttpRequest req;
+    req.path_and_query = path;
+    auto resp = transport_->Do(req);
+    if (!resp.ok()) return resp.status().Annotate(what);
+    if (!IsSuccess(resp->code)) return ErrorFrom(*resp, what);
+    return base::ParseJson(resp->body, what);
   }
 
   Result<Json> FetchGroupVersion(const std::string& group_version) {

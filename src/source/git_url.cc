@@ -46,6 +46,8 @@ bool IsArgoSshUrl(std::string_view url) {
   return !after.empty() && after.find('@') == std::string_view::npos;
 }
 
+}  // namespace
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -58,8 +60,6 @@ std::string Sha256Hex(std::string_view data) {
   }
   return out;
 }
-
-}  // namespace
 
 int RepoUrl::EffectivePort() const {
   if (port != 0) return port;

@@ -59,6 +59,9 @@ bool SameRepoUrl(std::string_view a, std::string_view b);
 // keeps its case: on most servers it matters). Only [a-z0-9._-] characters.
 std::string RepoCacheKey(std::string_view url);
 
+// The SHA-256 of |data| in lower-case hex (cache keys).
+std::string Sha256Hex(std::string_view data);
+
 }  // namespace capstan::source
 
 #endif  // CAPSTAN_SOURCE_GIT_URL_H_
