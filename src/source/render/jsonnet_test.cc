@@ -108,7 +108,7 @@ TEST(JsonnetTest, FixtureRendersTheHandWrittenExpectedObjects) {
 TEST(JsonnetTest, ParsesArgoCDsFields) {
   JsonnetOptions o = Options(
       "extVars: [{name: a, value: x}, {name: b, value: '1+1', code: true}]\n"
-      "tlas: [{name: t, value: y}]\n"
+      "tlas: [{name: t, value: v}]\n"
       "libs: [vendor, /lib]\n");
   ASSERT_EQ(o.ext_vars.size(), 2u);
   EXPECT_EQ(o.ext_vars[0].name, "a");
@@ -165,16 +165,16 @@ TEST(JsonnetTest, ASingleObjectIsReturnedAsIs) {
 TEST(JsonnetTest, ExtVarsAreStringsOrCodeAndEnvsubstd) {
   Repo repo;
   repo.Write("app/a.jsonnet",
-             "{kind: 'ConfigMap', data: {s: std.extVar('s'), n: std.extVar('n'), raw: std.extVar('raw')}}");
+             "{kind: 'ConfigMap', data: {s: std.extVar('s'), num: std.extVar('num'), raw: std.extVar('raw')}}");
   JsonnetOptions o = Options(
       "extVars:\n"
       "- {name: s, value: '$ARGOCD_APP_NAME in ${ARGOCD_APP_NAMESPACE}'}\n"
-      "- {name: n, value: '20 + 1', code: true}\n"
+      "- {name: num, value: '20 + 1', code: true}\n"
       "- {name: raw, value: '1 + 1'}\n");
   auto v = Eval(repo, "a.jsonnet", o);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ((*v)["data"]["s"], "guestbook in jsonnet-demo");
-  EXPECT_EQ((*v)["data"]["n"], 21);
+  EXPECT_EQ((*v)["data"]["num"], 21);
   EXPECT_EQ((*v)["data"]["raw"], "1 + 1");  // a string ext var is never evaluated
 }
 
@@ -268,7 +268,7 @@ TEST(JsonnetTest, RuntimeErrorCarriesTheMessageAndTrace) {
 
 TEST(JsonnetTest, MissingImportIsAnError) {
   Repo repo;
-  repo.Write("app/a.jsonnet", "local k = import 'lib/k.libsonnet';\n{kind: 'X'}\n");
+  repo.Write("app/a.jsonnet", "local k = import 'lib/k.libsonnet';\n{kind: 'X', v: k}\n");
   auto v = Eval(repo, "a.jsonnet", Options("libs: [vendor]"));
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.status().message(),
