@@ -255,6 +255,8 @@ base::Result<std::vector<base::Json>> RenderHelm(std::string_view root_view, std
   const std::string copy_root = scratch.path() + "/repo";
   auto sanitize = [&](const base::Status& s) {
     std::string m(s.message());
+    // helm's hint names a flag of its own command line, which capstan users do not have.
+    m = ReplaceAll(std::move(m), "\n\nUse --debug flag to render out invalid YAML", "");
     m = ReplaceAll(std::move(m), copy_root, kCachedSource);
     if (!values_file.empty()) m = ReplaceAll(std::move(m), values_file, kValuesFileName);
     m = ReplaceAll(std::move(m), root, kCachedSource);
