@@ -75,7 +75,10 @@ template <typename Replace>
 base::Status MergeByName(base::Json& kustomization, const char* key, std::vector<base::Json> entries,
                          std::string_view field, Replace replace) {
   std::map<std::string, base::Json> by_name;
-  for (auto& e : entries) by_name[e["name"].get<std::string>()] = std::move(e);
+  for (auto& e : entries) {
+    std::string name = base::GetString(e, "name");  // before the move: Json's operator= takes its value
+    by_name[name] = std::move(e);
+  }
   if (kustomization.contains(key) && !kustomization[key].is_null()) {
     if (!kustomization[key].is_array()) {
       return FieldError(field, "the kustomization's " + std::string(key) + " is not a list");

@@ -223,11 +223,11 @@ TEST(KustomizeEditTest, AnnotationsAreSubstitutedOnlyWhenAskedTo) {
   k = Edit("{}", "{commonAnnotations: {rev: $ARGOCD_APP_REVISION_SHORT}, commonAnnotationsEnvsubst: true}");
   EXPECT_EQ(k["commonAnnotations"], Yaml("{rev: '0123456'}"));
   std::string err;
-  Edit("commonAnnotations: {rev: x}", "commonAnnotations: {rev: y}", &err);
+  Edit("commonAnnotations: {rev: old}", "commonAnnotations: {rev: new}", &err);
   EXPECT_EQ(err, "spec.source.kustomize.commonAnnotations: annotation rev already in kustomization file (set "
                  "forceCommonAnnotations to override it)");
-  k = Edit("commonAnnotations: {rev: x}", "{commonAnnotations: {rev: y}, forceCommonAnnotations: true}");
-  EXPECT_EQ(k["commonAnnotations"], Yaml("{rev: y}"));
+  k = Edit("commonAnnotations: {rev: old}", "{commonAnnotations: {rev: new}, forceCommonAnnotations: true}");
+  EXPECT_EQ(k["commonAnnotations"], Yaml("{rev: new}"));
 }
 
 TEST(KustomizeEditTest, PatchesAreAppendedAfterTheKustomizations) {

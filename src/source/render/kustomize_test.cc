@@ -176,7 +176,10 @@ TEST_F(KustomizeRenderTest, LabelsWithoutSelectorLeaveSelectorsAlone) {
 }
 
 TEST_F(KustomizeRenderTest, ApplicationPatchesApplyAfterTheKustomizations) {
-  WriteSmallApp("patches:\n- target: {kind: ConfigMap}\n  patch: '[{op: add, path: /data/b, value: \"2\"}]'\n");
+  WriteSmallApp(R"(patches:
+- target: {kind: ConfigMap}
+  patch: '[{"op": "add", "path": "/data/b", "value": "2"}]'
+)");
   auto objects = Render(repo(), "app", R"(
 patches:
 - target: {kind: ConfigMap, name: settings}
@@ -226,8 +229,9 @@ TEST_F(KustomizeRenderTest, ABuildFailureShowsKustomizesErrorInArgoCDsForm) {
   ASSERT_FALSE(objects.ok());
   EXPECT_EQ(objects.status().code(), base::StatusCode::kInvalidArgument);
   const std::string& msg = objects.status().message();
-  EXPECT_EQ(msg.rfind("`kustomize build` failed exit status 1: error: ", 0), 0u) << msg;
-  EXPECT_NE(msg.find("missing.yaml"), std::string::npos) << msg;
+  // Argo CD's "`<command>` failed exit status 1: <stderr>"; kustomize's own words are in stderr.
+  EXPECT_EQ(msg.rfind("`kustomize build` failed exit status 1: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("accumulating resources from 'missing.yaml'"), std::string::npos) << msg;
 }
 
 TEST_F(KustomizeRenderTest, ABuildFailureInTheCopyNamesTheCheckoutsFiles) {
