@@ -9,12 +9,14 @@ extern "C" {
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +29,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kField = "spec.source.directory.jsonnet";
+
+// How much address space a worker may add to what it inherited from capstan: a program that
+// allocates without end fails instead of exhausting the machine's memory.
+constexpr rlim_t kWorkerExtraAddressSpace = rlim_t{2} << 30;
 
 std::string JsonTypeName(const base::Json& v) {
   if (v.is_null()) return "null";
@@ -166,8 +172,23 @@ bool WriteAll(int fd, const char* data, size_t size) {
   return true;
 }
 
+// Caps the worker's address space at what it has now plus kWorkerExtraAddressSpace.
+void LimitMemory() {
+  unsigned long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  if (pages == 0) return;
+  rlimit limit{};
+  limit.rlim_cur = limit.rlim_max = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+                                    kWorkerExtraAddressSpace;
+  setrlimit(RLIMIT_AS, &limit);
+}
+
 // Writes 'R' + the JSON or 'E' + libjsonnet's message to stdout and exits.
 [[noreturn]] void WorkerMain(const Request& request) {
+  LimitMemory();
   if (chdir(request.root.c_str()) != 0) {
     std::string msg = std::string("E") + "chdir: " + std::strerror(errno);
     WriteAll(1, msg.data(), msg.size());
@@ -258,7 +279,9 @@ base::Result<Reply> RunWorker(const Request& request, const RenderLimits& limits
   int status = kill_and_reap(false);
   if (got.empty()) {
     if (WIFSIGNALED(status)) {
-      return base::Status::Internal("the jsonnet worker process died (signal " + std::to_string(WTERMSIG(status)) + ")");
+      return base::Status::Internal("the jsonnet worker process died (signal " + std::to_string(WTERMSIG(status)) +
+                                    "; over its memory limit of " + std::to_string(kWorkerExtraAddressSpace >> 20) +
+                                    " MiB?)");
     }
     return base::Status::Internal("the jsonnet worker process ended without a result");
   }
