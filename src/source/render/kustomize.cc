@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -132,6 +133,43 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
   return s;
 }
 
+// `kubectl kustomize` reports a failure through klog (`E1127 12:00:00.000000 123 run.go:72] "command
+// failed" err="accumulating resources: ..."`, or err=<...> with tab-indented lines when the error has
+// several); `kustomize build` prints "Error: accumulating resources: ...", which is what Argo CD
+// shows. The klog form is turned into kustomize's; any other message is kept.
+std::string AsKustomizeError(const std::string& msg) {
+  static const std::string kMarker = "\"command failed\" err=";
+  const size_t marker = msg.find(kMarker);
+  const size_t head = msg.find(": ");  // after "`kustomize build` failed exit status 1"
+  if (marker == std::string::npos || head == std::string::npos || head > marker) return msg;
+  std::string_view err(msg);
+  err.remove_prefix(marker + kMarker.size());
+  std::string text;
+  if (!err.empty() && err.front() == '"') {  // a Go-quoted string
+    for (size_t i = 1; i < err.size() && err[i] != '"'; ++i) {
+      if (err[i] != '\\' || i + 1 == err.size()) {
+        text += err[i];
+        continue;
+      }
+      char c = err[++i];
+      text += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+    }
+  } else if (err.substr(0, 2) == "<\n") {  // <\n\tline\n\tline\n >
+    err.remove_prefix(2);
+    while (!err.empty()) {
+      std::string_view line = err.substr(0, err.find('\n'));
+      err.remove_prefix(std::min(err.size(), line.size() + 1));
+      if (line == " >") break;
+      if (!line.empty() && line.front() == '\t') line.remove_prefix(1);
+      if (!text.empty()) text += '\n';
+      text += line;
+    }
+  } else {
+    return msg;
+  }
+  return msg.substr(0, head + 2) + "Error: " + text;
+}
+
 }  // namespace
 
 base::Result<std::vector<base::Json>> RenderKustomize(std::string_view root_view, std::string_view app_dir_view,
@@ -174,9 +212,9 @@ base::Result<std::vector<base::Json>> RenderKustomize(std::string_view root_view
   auto out = RunTool(run, limits);
   if (!out.ok()) {
     // kustomize names files by their path in the scratch copy; name them in the checkout instead.
-    if (scratch.dir().empty()) return out.status();
-    return base::Status(out.status().code(),
-                        ReplaceAll(out.status().message(), scratch.dir().string(), root.string()));
+    std::string message = AsKustomizeError(out.status().message());
+    if (!scratch.dir().empty()) message = ReplaceAll(message, scratch.dir().string(), root.string());
+    return base::Status(out.status().code(), message);
   }
 
   CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::YamlDocument> docs,

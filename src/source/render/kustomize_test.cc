@@ -229,9 +229,25 @@ TEST_F(KustomizeRenderTest, ABuildFailureShowsKustomizesErrorInArgoCDsForm) {
   ASSERT_FALSE(objects.ok());
   EXPECT_EQ(objects.status().code(), base::StatusCode::kInvalidArgument);
   const std::string& msg = objects.status().message();
-  // Argo CD's "`<command>` failed exit status 1: <stderr>"; kustomize's own words are in stderr.
-  EXPECT_EQ(msg.rfind("`kustomize build` failed exit status 1: ", 0), 0u) << msg;
-  EXPECT_NE(msg.find("accumulating resources from 'missing.yaml'"), std::string::npos) << msg;
+  // Argo CD's "`<command>` failed exit status 1: <stderr>", in kustomize's words (kubectl's klog
+  // wrapping taken off).
+  EXPECT_EQ(msg.rfind("`kustomize build` failed exit status 1: Error: accumulating resources: accumulation err="
+                      "'accumulating resources from 'missing.yaml': ",
+                      0),
+            0u)
+      << msg;
+}
+
+TEST_F(KustomizeRenderTest, AMultiLineBuildErrorKeepsItsLines) {
+  WriteSmallApp("patches:\n- target: {kind: ConfigMap}\n  patch: '[{op: add'\n");
+  auto objects = Render(repo(), "app", "~");
+  ASSERT_FALSE(objects.ok());
+  const std::string& msg = objects.status().message();
+  EXPECT_EQ(msg.rfind("`kustomize build` failed exit status 1: Error: trouble configuring builtin PatchTransformer "
+                      "with config: `\npatch: '[{op: add'\ntarget:\n  kind: ConfigMap\n`: ",
+                      0),
+            0u)
+      << msg;
 }
 
 TEST_F(KustomizeRenderTest, ABuildFailureInTheCopyNamesTheCheckoutsFiles) {
