@@ -111,6 +111,8 @@ struct LogOptions {
 // What the server is and serves: for `helm template --kube-version/--api-versions`.
 struct ServerInfo {
   std::string git_version;                // "v1.20.5" (GET /version gitVersion)
+  std::string major_minor;                // "1.20": major "." minor, what Argo CD's kubectl
+                                          // GetServerVersion gives helm (EKS: "1.27+")
   std::vector<std::string> api_versions;  // "v1", "v1/ConfigMap", "apps/v1", "apps/v1/Deployment", ...
                                           // sorted: every group version and each kind in it
 };

@@ -306,6 +306,7 @@ class RestClientImpl : public RestClient {
     ServerInfo info;
     CAPSTAN_ASSIGN_OR_RETURN(Json version, GetJson("/version", "server version"));
     info.git_version = base::GetString(version, "gitVersion");
+    info.major_minor = base::GetString(version, "major") + "." + base::GetString(version, "minor");
     std::vector<std::string> group_versions;
     CAPSTAN_ASSIGN_OR_RETURN(Json core_versions, GetJson("/api", "discovery of /api"));
     for (const Json& v : core_versions.value("versions", Json::array())) {

@@ -35,6 +35,7 @@ base::Result<ApplicationSource> ParseApplicationSource(const base::Json& source)
   CAPSTAN_RETURN_IF_ERROR(str(source, "targetRevision", "spec.source", &out.target_revision));
   CAPSTAN_RETURN_IF_ERROR(str(source, "path", "spec.source", &out.path));
   CAPSTAN_RETURN_IF_ERROR(str(source, "chart", "spec.source", &out.chart));
+  CAPSTAN_RETURN_IF_ERROR(str(source, "ref", "spec.source", &out.ref));
   if (out.repo_url.empty()) return base::Status::InvalidArgument("spec.source.repoURL: missing");
   auto present = [&](const char* key) {
     auto it = source.find(key);

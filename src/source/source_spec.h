@@ -31,6 +31,7 @@ struct ApplicationSource {
   std::string target_revision{};  // "" means HEAD
   std::string path{};
   std::string chart{};            // a Helm repository chart (not a Git source)
+  std::string ref{};              // spec.sources[i].ref: Helm value files may read "$<ref>/..."
   DirectoryOptions directory{};   // recurse, include, exclude from spec.source.directory
   bool has_directory = false;
   bool has_helm = false;

@@ -41,11 +41,9 @@ struct AppFlags {
 app::RefreshOptions RefreshOptionsOf(kube::Client& client, const RunFlags& run) {
   app::RefreshOptions opts;
   opts.health_override = HealthOverrideFor(client, run.control_plane_namespace);
-  opts.render.cache_dir = run.cache_dir;
-  opts.render.control_plane_namespace = run.control_plane_namespace;
-  std::string file = run.credentials_file.empty() ? source::DefaultCredentialsFilePath() : run.credentials_file;
-  auto creds = source::LoadCredentialsFile(file, /*missing_ok=*/run.credentials_file.empty());
-  if (creds.ok()) opts.render.credentials = std::move(*creds);
+  // A bad credentials file fails the render (with its message) when a source needs credentials.
+  auto render = RenderOptionsFor(RenderFlagsOf(run), &client);
+  if (render.ok()) opts.render = std::move(*render);
   return opts;
 }
 

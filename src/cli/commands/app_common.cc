@@ -48,15 +48,18 @@ app::ProgressView::Options ProgressViewOptions(const app::AppRef& ref) {
 
 }  // namespace
 
+RenderFlags RenderFlagsOf(const RunFlags& f, const std::string& revision) {
+  return RenderFlags{.revision = revision, .cache_dir = f.cache_dir, .credentials_file = f.credentials_file,
+                     .control_plane_namespace = f.control_plane_namespace};
+}
+
 void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& f, bool any_end) {
   app::RunnerOptions opts;
   opts.control_plane_namespace = f.control_plane_namespace;
   opts.health_override = HealthOverrideFor(client, f.control_plane_namespace);
-  opts.render.cache_dir = f.cache_dir;
-  std::string creds_file = f.credentials_file.empty() ? source::DefaultCredentialsFilePath() : f.credentials_file;
-  auto creds = source::LoadCredentialsFile(creds_file, /*missing_ok=*/f.credentials_file.empty());
-  if (!creds.ok()) return Fail(creds.status());
-  opts.render.credentials = std::move(*creds);
+  auto render = RenderOptionsFor(RenderFlagsOf(f), &client);
+  if (!render.ok()) return Fail(render.status());
+  opts.render = std::move(*render);
   if (f.timeout_seconds > 0) {
     opts.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.timeout_seconds);
   }

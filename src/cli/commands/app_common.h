@@ -12,6 +12,7 @@
 #include "app/application.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "cli/commands/render_options.h"
 #include "kube/client.h"
 
 namespace CLI {
@@ -29,6 +30,9 @@ struct RunFlags {
 };
 
 void AddRunFlags(CLI::App* cmd, RunFlags& f);
+
+// The render flags within |f| (with |revision|: "" = targetRevision).
+RenderFlags RenderFlagsOf(const RunFlags& f, const std::string& revision = "");
 
 // Runs (or follows) the operation of |ref| to its end, printing progress lines to stderr and the
 // Application to stdout as |f.output| says; sets the exit code: 0 only when it Succeeded (or, when

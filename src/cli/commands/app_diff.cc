@@ -48,12 +48,7 @@ base::Result<app::AppDiff> RunDiff(const DiffFlags& f, const ClusterFlags& clust
   }
   app::AppDiffOptions opts;
   opts.server_side = f.server_side;
-  opts.render.revision = f.revision;
-  opts.render.cache_dir = f.run.cache_dir;
-  opts.render.control_plane_namespace = f.run.control_plane_namespace;
-  std::string creds = f.run.credentials_file.empty() ? source::DefaultCredentialsFilePath() : f.run.credentials_file;
-  CAPSTAN_ASSIGN_OR_RETURN(opts.render.credentials,
-                           source::LoadCredentialsFile(creds, /*missing_ok=*/f.run.credentials_file.empty()));
+  CAPSTAN_ASSIGN_OR_RETURN(opts.render, RenderOptionsFor(RenderFlagsOf(f.run, f.revision), client.get()));
   return app::DiffApp(*client, application, opts);
 }
 

@@ -18,6 +18,7 @@
 #include "cli/commands/commands.h"
 #include "diff/redact.h"
 #include "source/credentials.h"
+#include "cli/commands/render_options.h"
 #include "source/render/render.h"
 
 namespace capstan::cli {
@@ -35,13 +36,12 @@ struct ManifestsFlags {
 
 base::Result<std::vector<base::Json>> Manifests(const ManifestsFlags& flags) {
   CAPSTAN_ASSIGN_OR_RETURN(base::Json app, ReadApplicationFile(flags.file));
-  source::RenderOptions options;
-  options.revision = flags.revision;
-  options.cache_dir = flags.cache_dir;
-  options.control_plane_namespace = flags.control_plane_namespace;
-  std::string creds_file = flags.credentials_file.empty() ? source::DefaultCredentialsFilePath() : flags.credentials_file;
-  CAPSTAN_ASSIGN_OR_RETURN(options.credentials,
-                           source::LoadCredentialsFile(creds_file, /*missing_ok=*/flags.credentials_file.empty()));
+  // Offline: no cluster is asked, so Helm renders for its own default Kubernetes version.
+  CAPSTAN_ASSIGN_OR_RETURN(source::RenderOptions options,
+                           RenderOptionsFor({.revision = flags.revision, .cache_dir = flags.cache_dir,
+                                             .credentials_file = flags.credentials_file,
+                                             .control_plane_namespace = flags.control_plane_namespace},
+                                            nullptr));
   CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp rendered, source::RenderApplication(app, options));
   for (base::Json& obj : rendered.objects) diff::RedactSecret(obj);  // Secret values are never shown
   return std::move(rendered.objects);

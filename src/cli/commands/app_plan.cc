@@ -83,13 +83,9 @@ void RegisterAppPlan(CLI::App& group, ClusterFlags& cluster) {
     }
     app::PlanViewOptions opts;
     opts.prune = f->prune;
-    opts.render.revision = f->revision;
-    opts.render.cache_dir = f->run.cache_dir;
-    opts.render.control_plane_namespace = f->run.control_plane_namespace;
-    std::string creds = f->run.credentials_file.empty() ? source::DefaultCredentialsFilePath() : f->run.credentials_file;
-    auto entries = source::LoadCredentialsFile(creds, /*missing_ok=*/f->run.credentials_file.empty());
-    if (!entries.ok()) return Fail(entries.status());
-    opts.render.credentials = std::move(*entries);
+    auto render = RenderOptionsFor(RenderFlagsOf(f->run, f->revision), client->get());
+    if (!render.ok()) return Fail(render.status());
+    opts.render = std::move(*render);
     auto rows = app::PlanApp(**client, application, opts);
     if (!rows.ok()) return Fail(rows.status());
     PrintPlan(*rows, f->run.output);
