@@ -72,6 +72,12 @@ TEST_F(HelmTest, HelmHookDeletePolicy) {
 // Fixture differences: crds/crd.yaml without Argo CD's explanatory comments. Added check: the CronTab
 // is named after the release (the app's name).
 TEST_F(HelmTest, HelmCrdHook) {
+  // The CRD is cluster-scoped and outlives the test's namespace: start without it, as Argo CD's fixture
+  // deletes e2e CRDs between tests, so that the CronTab's kind is unknown until this sync applies it.
+  const core::Gvk crd{"apiextensions.k8s.io", "v1", "CustomResourceDefinition"};
+  (void)client().Delete(crd, "", "crontabs.stable.example.com", {});
+  ASSERT_TRUE(WaitFor([&] { return client().Get(crd, "", "crontabs.stable.example.com").status().IsNotFound(); },
+                      std::chrono::seconds(30)));
   Path("helm-crd");
   CreateApp();
   const CliRun& run = Sync();
