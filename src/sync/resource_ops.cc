@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 
+#include "base/log.h"
 #include "core/annotations.h"
 #include "core/gvk.h"
 #include "diff/apply_shape.h"
@@ -65,10 +68,34 @@ OpOutcome ResourceOps::Apply(const base::Json& target, const base::Json* live, c
     result = write(obj);
   }
   if (!result.ok()) return {core::ResultCode::kSyncFailed, ErrorMessage(result.status())};
+  if (gvk.group == "apiextensions.k8s.io" && gvk.kind == "CustomResourceDefinition" && !mode.dry_run) {
+    EnsureCrdReady(base::GetStringAt(obj, "metadata/name"));
+  }
   if (live == nullptr) return {core::ResultCode::kSynced, name + " created" + suffix};
   const bool moved = base::GetStringAt(*result, "metadata/resourceVersion") !=
                      base::GetStringAt(*live, "metadata/resourceVersion");
   return {core::ResultCode::kSynced, name + (moved && !mode.dry_run ? " configured" : " unchanged") + suffix};
+}
+
+void ResourceOps::EnsureCrdReady(const std::string& name) {
+  const core::Gvk crd{"apiextensions.k8s.io", "v1", "CustomResourceDefinition"};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (true) {
+    auto got = client_.Get(crd, "", name);
+    bool established = false;
+    if (got.ok()) {
+      for (const base::Json& c : got->value("status", base::Json::object()).value("conditions", base::Json::array())) {
+        if (base::GetString(c, "type") == "Established" && base::GetString(c, "status") == "True") established = true;
+      }
+    }
+    if (established) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      CAPSTAN_LOG_WARN("CustomResourceDefinition {} is not Established after 3s; going on", name);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  client_.InvalidateDiscovery();
 }
 
 OpOutcome ResourceOps::DryRunAsNew(const base::Json& target, const ApplyMode& mode) {

@@ -39,6 +39,9 @@ class ResourceOps {
 
   // Applies |target| over |live| (nullptr when absent). kSynced with "<res>/<name> created|
   // configured|unchanged" (suffix " (dry run)" in a dry run), or kSyncFailed with the server's message.
+  // A CustomResourceDefinition written for real is waited for (Established, at most 3 s, as
+  // gitops-engine's ensureCRDReady) and discovery forgotten, so its custom resources can be applied
+  // next in the same sync.
   OpOutcome Apply(const base::Json& target, const base::Json* live, const ApplyMode& mode);
 
   // Validates |target| as a new object: a server-side dry-run create under a server-generated name
@@ -60,6 +63,8 @@ class ResourceOps {
   static std::string DisplayName(const base::Json& obj);
 
  private:
+  void EnsureCrdReady(const std::string& name);
+
   kube::Client& client_;
 };
 

@@ -46,6 +46,7 @@ std::vector<std::string> HookResults(const base::Json& app) {
 
 TEST_F(RenderHelmTest, ChartFromGitIsSyncedWithItsCrdAndHooks) {
   ASSERT_EQ(cli_testing::Run({"git", "init", "-q", "-b", "main", Repo()}).exit_code, 0);
+  fs::create_directories(Repo() + "/charts");
   fs::copy(fs::path(CAPSTAN_SOURCE_DIR) / "src/source/render/testdata/helm/guestbook", Repo() + "/charts/guestbook",
            fs::copy_options::recursive);
   ASSERT_EQ(cli_testing::Run({"git", "-C", Repo(), "add", "-A"}).exit_code, 0);

@@ -65,7 +65,7 @@ TEST_F(MultiSourceTest, ObjectsOfEverySourceAreSyncedAtTheirOwnCommits) {
   auto cm_b = ConfigMap("from-b");
   ASSERT_TRUE(cm_a.ok());
   ASSERT_TRUE(cm_b.ok());
-  EXPECT_EQ(base::GetStringAt(*cm_b, "metadata/annotations/argocd.argoproj.io~1tracking-id"),
+  EXPECT_EQ(base::GetString((*cm_b)["metadata"]["annotations"], "argocd.argoproj.io/tracking-id"),
             ns() + "_multi:/ConfigMap:" + ns() + "/from-b");
 }
 
