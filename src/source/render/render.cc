@@ -100,11 +100,15 @@ base::Result<std::vector<base::Json>> RenderSource(const FetchedSource& s, Sourc
     case SourceType::kKustomize: {
       CAPSTAN_ASSIGN_OR_RETURN(render::KustomizeOptions k,
                                render::ParseKustomizeOptions(s.raw.value("kustomize", base::Json::object())));
-      return render::RenderKustomize(root, app_dir, k, env, options.limits);
+      CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> objects, render::RenderKustomize(root, app_dir, k, env, options.limits));
+      CAPSTAN_RETURN_IF_ERROR(ExpandLists(objects));  // GenerateManifests expands Lists of every tool
+      return objects;
     }
     case SourceType::kHelm: {
       CAPSTAN_ASSIGN_OR_RETURN(render::HelmOptions h, render::ParseHelmOptions(s.raw.value("helm", base::Json::object())));
-      return render::RenderHelm(root, app_dir, h, env, refs, options.limits);
+      CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> objects, render::RenderHelm(root, app_dir, h, env, refs, options.limits));
+      CAPSTAN_RETURN_IF_ERROR(ExpandLists(objects));
+      return objects;
     }
     case SourceType::kPlugin:
       break;
