@@ -14,20 +14,16 @@
 #include <sstream>
 
 #include "base/yaml.h"
+#include "source/render/render_test_util.h"
 
 namespace capstan::source::render {
 namespace {
 
+using render_testing::ReadFile;
+
 namespace fs = std::filesystem;
 
 const fs::path kTestdata = fs::path(__FILE__).parent_path() / "testdata" / "helm";
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 void SetWritable(const fs::path& root, bool writable) {
   auto opt = writable ? fs::perm_options::add : fs::perm_options::remove;

@@ -19,10 +19,13 @@
 #include <thread>
 
 #include "base/yaml.h"
+#include "source/render/render_test_util.h"
 #include "source/directory.h"
 
 namespace capstan::source::render {
 namespace {
+
+using render_testing::ReadFile;
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -30,13 +33,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 
 const fs::path kTestdata = fs::path(__FILE__).parent_path() / "testdata" / "jsonnet";
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A scratch repository: files written relative to its root, removed at the end.
 class Repo {

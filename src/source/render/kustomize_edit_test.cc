@@ -11,21 +11,13 @@
 #include <fstream>
 
 #include "base/yaml.h"
+#include "source/render/render_test_util.h"
 
 namespace capstan::source::render {
 namespace {
 
-base::Json Yaml(std::string_view text) {
-  auto v = base::ParseYaml(text, "test");
-  EXPECT_TRUE(v.ok()) << v.status().ToString();
-  return v.ok() ? *v : base::Json();
-}
-
-KustomizeOptions Options(std::string_view yaml) {
-  auto o = ParseKustomizeOptions(Yaml(yaml));
-  EXPECT_TRUE(o.ok()) << o.status().ToString();
-  return o.ok() ? *o : KustomizeOptions{};
-}
+using render_testing::Yaml;
+KustomizeOptions Options(std::string_view yaml) { return render_testing::OptionsOf(ParseKustomizeOptions, yaml); }
 
 std::string ParseError(std::string_view yaml) {
   auto o = ParseKustomizeOptions(Yaml(yaml));

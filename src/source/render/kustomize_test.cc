@@ -14,32 +14,18 @@
 #include <sstream>
 
 #include "base/yaml.h"
+#include "source/render/render_test_util.h"
 
 namespace capstan::source::render {
 namespace {
 
+using render_testing::Yaml;
+const auto ReadText = render_testing::ReadFile;
+KustomizeOptions Options(std::string_view yaml) { return render_testing::OptionsOf(ParseKustomizeOptions, yaml); }
+
 namespace fs = std::filesystem;
 
 const fs::path kTestdata = fs::path(__FILE__).parent_path() / "testdata" / "kustomize";
-
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-base::Json Yaml(std::string_view text) {
-  auto v = base::ParseYaml(text, "test");
-  EXPECT_TRUE(v.ok()) << v.status().ToString();
-  return v.ok() ? *v : base::Json();
-}
-
-KustomizeOptions Options(std::string_view yaml) {
-  auto o = ParseKustomizeOptions(Yaml(yaml));
-  EXPECT_TRUE(o.ok()) << o.status().ToString();
-  return o.ok() ? *o : KustomizeOptions{};
-}
 
 BuildEnv Env() {
   BuildEnv env;
