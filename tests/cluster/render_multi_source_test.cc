@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "base/json.h"
+#include "base/subprocess.h"
 #include "cli_test_util.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
@@ -98,6 +99,28 @@ TEST_F(MultiSourceTest, UndefinedRefFailsBeforeAnythingIsApplied) {
   EXPECT_THAT(r.stdout_text + r.stderr_text, HasSubstr("$nope"));
   EXPECT_FALSE(ConfigMap("other").ok());
   EXPECT_FALSE(ConfigMap("greeting").ok());
+}
+
+// A relative --cache-dir (as users type it) renders a Helm chart: checkout paths are made absolute
+// before the renderers compare them with the app directory.
+TEST_F(MultiSourceTest, HelmRendersWithARelativeCacheDir) {
+  std::string chart = Repo("chart", {{"chart/Chart.yaml", "apiVersion: v2\nname: greeter\nversion: 0.1.0\n"},
+                                     {"chart/values.yaml", "greeting: hello\n"},
+                                     {"chart/templates/cm.yaml",
+                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\n"
+                                      "data:\n  greeting: {{ .Values.greeting | quote }}\n"}});
+  std::string app = scratch_.path() + "/app.yaml";
+  source_testing::WriteFile(app, "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: rel\n"
+                                 "spec:\n  source:\n    repoURL: " + chart + "\n    path: chart\n"
+                                 "  destination:\n    server: https://kubernetes.default.svc\n    namespace: " + ns() + "\n");
+  base::SubprocessOptions opts{.argv = {std::string(CAPSTAN_BINARY_DIR) + "/capstan", "app", "manifests", "-f", app,
+                                        "--cache-dir", "relative-cache"}};
+  opts.working_dir = scratch_.path();
+  opts.timeout = std::chrono::seconds(60);
+  auto r = base::RunSubprocess(opts);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->exit_code, 0) << r->stderr_text;
+  EXPECT_THAT(r->stdout_text, HasSubstr("greeting: hello"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "source/render/render.h"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -46,7 +47,10 @@ base::Status Fetch(FetchedSource& s, const std::string& revision, const RenderOp
     if (url.ok() && url->scheme == "ssh") creds.ssh_known_hosts = ReadUserKnownHosts();
   }
   RepositoryOptions repo_options;
-  repo_options.cache_dir = options.cache_dir;
+  // Absolute, so that checkout paths are: the renderers compare them with the absolute app directory
+  // and run in other working directories.
+  std::error_code ec;
+  if (!options.cache_dir.empty()) repo_options.cache_dir = std::filesystem::absolute(options.cache_dir, ec).string();
   CAPSTAN_ASSIGN_OR_RETURN(std::unique_ptr<Repository> repo, Repository::Open(s.spec.repo_url, creds, repo_options));
   CAPSTAN_ASSIGN_OR_RETURN(std::string sha, repo->Resolve(revision.empty() ? s.spec.target_revision : revision));
   CAPSTAN_ASSIGN_OR_RETURN(Checkout checkout, repo->CheckoutCommit(sha));
