@@ -8,6 +8,7 @@
 #include "core/annotations.h"
 #include "core/gvk.h"
 #include "core/resource_key.h"
+#include "core/sync_types.h"
 #include "diff/managed_fields.h"
 
 namespace capstan::app {
@@ -146,6 +147,10 @@ Comparison CompareApp(const std::vector<base::Json>& targets, const std::vector<
     const base::Json& spec = application["spec"];
     out.sync["comparedTo"] = {{"destination", spec.value("destination", base::Json::object())},
                               {"source", spec.value("source", base::Json::object())}};
+    if (spec.contains("sources")) {  // Argo CD's multi-source layout
+      out.sync["comparedTo"]["sources"] = spec["sources"];
+      out.sync["revisions"] = core::MultiSourceRevisions(revision);
+    }
   }
   out.health = app_health.ToJson();
   return out;

@@ -20,6 +20,7 @@
 #include "base/crash_point.h"
 #include "base/log.h"
 #include "core/resource_key.h"
+#include "core/sync_types.h"
 #include "sync/engine.h"
 #include "sync/operation_state.h"
 #include "sync/plan.h"
@@ -446,6 +447,10 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       int64_t limit = 10;
       if (auto l = app["spec"].find("revisionHistoryLimit"); l != app["spec"].end() && l->is_number_integer()) {
         limit = std::max<int64_t>(1, l->get<int64_t>());
+      }
+      if (app["spec"].contains("sources")) {  // Argo CD's multi-source history entry
+        history.back()["sources"] = app["spec"]["sources"];
+        history.back()["revisions"] = core::MultiSourceRevisions(state.revision);
       }
       while (static_cast<int64_t>(history.size()) > limit) history.erase(history.begin());
     }

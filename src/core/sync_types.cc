@@ -72,4 +72,17 @@ std::optional<HookDeletePolicy> ParseHookDeletePolicy(std::string_view s) { retu
 std::optional<ResultCode> ParseResultCode(std::string_view s) { return Lookup(kResults, s); }
 std::optional<OperationPhase> ParseOperationPhase(std::string_view s) { return Lookup(kOpPhases, s); }
 
+std::vector<std::string> MultiSourceRevisions(std::string_view revision) {
+  std::vector<std::string> out;
+  if (revision.find(',') == std::string_view::npos) return out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = revision.find(',', start);
+    out.emplace_back(revision.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace capstan::core

@@ -9,7 +9,9 @@
 #define CAPSTAN_CORE_SYNC_TYPES_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace capstan::core {
 
@@ -45,6 +47,10 @@ std::optional<OperationPhase> ParseOperationPhase(std::string_view s);
 inline bool IsCompleted(OperationPhase p) {
   return p == OperationPhase::kFailed || p == OperationPhase::kError || p == OperationPhase::kSucceeded;
 }
+
+// The commits of a multi-source render, which names them with one string joined by ','
+// (source/render/render.h): {"a", "b"} for "a,b"; empty for a single-source revision (no ',').
+std::vector<std::string> MultiSourceRevisions(std::string_view revision);
 
 }  // namespace capstan::core
 

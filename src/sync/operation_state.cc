@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "base/time.h"
+#include "core/sync_types.h"
 
 namespace capstan::sync {
 
@@ -62,6 +63,8 @@ base::Json ToJson(const OperationState& s) {
                     {"message", s.message},
                     {"startedAt", FormatTime(s.started_at_unix)},
                     {"syncResult", {{"revision", s.revision}, {"resources", std::move(resources)}}}};
+  // Multi-source: Argo CD's syncResult.revisions too (revision keeps the joined form capstan reads back).
+  if (auto revs = core::MultiSourceRevisions(s.revision); !revs.empty()) out["syncResult"]["revisions"] = revs;
   if (s.finished_at_unix) out["finishedAt"] = FormatTime(*s.finished_at_unix);
   if (s.retry_count > 0) out["retryCount"] = s.retry_count;
   return out;

@@ -62,6 +62,11 @@ TEST_F(MultiSourceTest, ObjectsOfEverySourceAreSyncedAtTheirOwnCommits) {
   EXPECT_EQ(base::GetStringAt(*app, "status/operationState/phase"), "Succeeded");
   // One string names both commits, in source order.
   EXPECT_EQ(base::GetStringAt(*app, "status/operationState/syncResult/revision"), Head(a) + "," + Head(b));
+  // Argo CD's multi-source fields, for tools that read them.
+  base::Json both = base::Json::array({Head(a), Head(b)});
+  EXPECT_EQ((*app)["status"]["operationState"]["syncResult"].value("revisions", base::Json()), both);
+  EXPECT_EQ((*app)["status"]["sync"].value("revisions", base::Json()), both);
+  EXPECT_EQ((*app)["status"]["history"][0].value("revisions", base::Json()), both);
   auto cm_a = ConfigMap("from-a");
   auto cm_b = ConfigMap("from-b");
   ASSERT_TRUE(cm_a.ok());
