@@ -128,12 +128,14 @@ TEST_F(SourceCliTest, ErrorsGoToStderrWithExitCode1) {
   repo_->Write("kustomized/kustomization.yaml", "resources: []\n");
   repo_->CommitAndPush("kustomize");
   std::string kapp = scratch_ / "k.yaml";
+  // A plugin source is refused by name (Kustomize and Helm render: tests/cluster/render_*_test.cc).
   WriteFile(kapp, "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: k\nspec:\n  source:\n"
-                  "    repoURL: file://" + repo_->bare() + "\n    path: kustomized\n  destination:\n    namespace: d\n");
-  auto kust = Capstan({"app", "manifests", "-f", kapp, "--cache-dir", cache_});
-  ASSERT_TRUE(kust.ok());
-  EXPECT_EQ(kust->exit_code, 1);
-  EXPECT_NE(kust->stderr_text.find("spec.source is a Kustomize source"), std::string::npos) << kust->stderr_text;
+                  "    repoURL: file://" + repo_->bare() + "\n    path: kustomized\n    plugin:\n      name: cmp\n"
+                  "  destination:\n    namespace: d\n");
+  auto plugin = Capstan({"app", "manifests", "-f", kapp, "--cache-dir", cache_});
+  ASSERT_TRUE(plugin.ok());
+  EXPECT_EQ(plugin->exit_code, 1);
+  EXPECT_NE(plugin->stderr_text.find("spec.source.plugin) are not supported"), std::string::npos) << plugin->stderr_text;
 }
 
 TEST_F(SourceCliTest, HttpsCredentialsFromTheCredentialsFileAndNoPasswordInOutput) {

@@ -80,16 +80,18 @@ TEST_F(SyncCliTest, MalformedYamlNamesFileAndLineAndAppliesNothing) {
 }
 
 TEST_F(SyncCliTest, UnknownKindFailsTheDryRunNamingItAndAppliesNothing) {
-  Commit({{"cm.yaml", Cm("good")}, {"widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"}});
+  // A group no test defines (the Helm chart test's CRD serves example.com/Widget, cluster-wide).
+  Commit({{"cm.yaml", Cm("good")},
+          {"gizmo.yaml", "apiVersion: never-served.capstan.test/v1\nkind: Gizmo\nmetadata:\n  name: g\n"}});
   auto r = Sync();
   EXPECT_EQ(r.exit_code, 1);
   base::Json app = base::Json::parse(r.stdout_text);
   EXPECT_EQ(base::GetStringAt(app, "status/operationState/phase"), "Failed");
   const base::Json& results = app["status"]["operationState"]["syncResult"]["resources"];
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0]["kind"], "Widget");
+  EXPECT_EQ(results[0]["kind"], "Gizmo");
   EXPECT_EQ(results[0]["status"], "SyncFailed");
-  EXPECT_THAT(results[0]["message"].get<std::string>(), HasSubstr("example.com/Widget"));
+  EXPECT_THAT(results[0]["message"].get<std::string>(), HasSubstr("never-served.capstan.test/Gizmo"));
   EXPECT_FALSE(ConfigMapExists("good"));
 }
 
