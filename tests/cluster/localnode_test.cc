@@ -371,7 +371,10 @@ class AgentProcess {
     ASSERT_TRUE(std::filesystem::exists(bin)) << bin << " is not built";
     std::vector<std::string> args = {bin, "--kubeconfig", testing::TestKubeconfigPath(), "--node-name", node_,
                                      "--port", std::to_string(port_), "--tls-cert", cert_, "--tls-key", key_,
-                                     "--heartbeat-seconds", "2"};
+                                     "--heartbeat-seconds", "2",
+                                     // The cluster is shared with every other test: the scheduler must
+                                     // not place their pods on this node (which goes away with the test).
+                                     "--unschedulable"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65535));
   app.add_option("--tls-cert", cert, "PEM certificate of the log server")->required();
   app.add_option("--tls-key", key, "PEM private key of the log server")->required();
+  app.add_flag("--unschedulable", opts.node.unschedulable,
+               "register the Node unschedulable: the scheduler places nothing here, pods naming it run (a second "
+               "agent in a shared test cluster must not take other tests' pods)");
   app.add_flag("--exec", opts.exec, "run containers' command+args on this host (else play them from annotations)");
   app.add_option("--pods-capacity", opts.node.pods_capacity, "the node's pods capacity")
       ->capture_default_str()->check(CLI::PositiveNumber);

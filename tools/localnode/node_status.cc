@@ -19,7 +19,7 @@ Json NodeObject(const NodeConfig& config) {
                   {"kubernetes.io/arch", "amd64"},
                   {"beta.kubernetes.io/os", "linux"},
                   {"beta.kubernetes.io/arch", "amd64"}}}}},
-              {"spec", Json::object()}};
+              {"spec", config.unschedulable ? Json{{"unschedulable", true}} : Json::object()}};
 }
 
 Json NodeStatusPatch(const NodeConfig& config, Clock::time_point ready_since, Clock::time_point now) {

@@ -30,6 +30,7 @@ struct NodeConfig {
   std::string kubelet_version = "v1.20.2";
   std::string agent_version = "0.1.0";
   std::string kernel_version;     // uname -r, or ""
+  bool unschedulable = false;     // spec.unschedulable: only pods bound by nodeName run here
 };
 
 // The Node to create: name and the well-known labels (hostname, os, arch).

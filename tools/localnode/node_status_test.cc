@@ -17,6 +17,12 @@ TEST(NodeStatusTest, NodeObjectCarriesNameAndLabels) {
   EXPECT_EQ(node["metadata"]["name"], "local-node");
   EXPECT_EQ(node["metadata"]["labels"]["kubernetes.io/hostname"], "local-node");
   EXPECT_EQ(node["metadata"]["labels"]["kubernetes.io/os"], "linux");
+  EXPECT_FALSE(node["spec"].contains("unschedulable"));
+}
+
+TEST(NodeStatusTest, UnschedulableNodeTakesOnlyPodsThatNameIt) {
+  Json node = NodeObject(NodeConfig{.name = "second", .unschedulable = true});
+  EXPECT_EQ(node["spec"]["unschedulable"], true);
 }
 
 TEST(NodeStatusTest, StatusPatchIsReadyWithPortCapacityAndHeartbeat) {
