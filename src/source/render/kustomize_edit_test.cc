@@ -26,13 +26,7 @@ std::string ParseError(std::string_view yaml) {
   return o.status().message();
 }
 
-BuildEnv Env() {
-  BuildEnv env;
-  env.app_name = "guestbook";
-  env.app_namespace = "shop";
-  env.revision = "0123456789abcdef0123456789abcdef01234567";
-  return env;
-}
+BuildEnv Env() { return render_testing::GuestbookEnv(); }
 
 // Applies |options| to |kustomization| (YAML); the result, or the error message.
 base::Json Edit(std::string_view kustomization, std::string_view options, std::string* error = nullptr) {

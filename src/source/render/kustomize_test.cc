@@ -27,13 +27,7 @@ namespace fs = std::filesystem;
 
 const fs::path kTestdata = fs::path(__FILE__).parent_path() / "testdata" / "kustomize";
 
-BuildEnv Env() {
-  BuildEnv env;
-  env.app_name = "guestbook";
-  env.app_namespace = "shop";
-  env.revision = "0123456789abcdef0123456789abcdef01234567";
-  return env;
-}
+BuildEnv Env() { return render_testing::GuestbookEnv(); }
 
 std::vector<base::Json> Docs(std::string_view yaml) {
   auto docs = base::ParseYamlStream(yaml, "expected");

@@ -1,6 +1,7 @@
 // Copyright 2026 The capstan Authors.
 //
-// What the renderer tests share: reading a fixture file and parsing YAML written in a test.
+// What the renderer tests share: reading a fixture file, parsing YAML written in a test, a build
+// environment.
 //
 // Thread safety: pure functions.
 
@@ -18,6 +19,7 @@
 
 #include "base/json.h"
 #include "base/yaml.h"
+#include "source/render/build_env.h"
 
 namespace capstan::source::render::render_testing {
 
@@ -34,6 +36,15 @@ inline base::Json Yaml(std::string_view text) {
   auto v = base::ParseYaml(text, "test");
   EXPECT_TRUE(v.ok()) << v.status().ToString();
   return v.ok() ? *v : base::Json();
+}
+
+// The build environment of an app "guestbook" deployed to namespace "shop" at a fixed commit.
+inline BuildEnv GuestbookEnv() {
+  BuildEnv env;
+  env.app_name = "guestbook";
+  env.app_namespace = "shop";
+  env.revision = "0123456789abcdef0123456789abcdef01234567";
+  return env;
 }
 
 // |yaml| parsed by |parse| (ParseKustomizeOptions, ParseHelmOptions, ...); an error fails the test.
