@@ -76,7 +76,8 @@ TEST_F(ProgressTmuxTest, ScreenShowsTheWaveAndWhatItWaitsFor) {
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
        std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(500))) {
     screen = Screen();
-    if (screen.find(waiting) != std::string::npos) break;
+    // The Deployment's health reaches the block a redraw after the "waiting for" line: wait for both.
+    if (screen.find(waiting) != std::string::npos && screen.find("Synced · Progressing") != std::string::npos) break;
   }
   std::cout << "--- screen ---\n" << screen << "--------------\n";
   EXPECT_THAT(screen, HasSubstr(waiting));
