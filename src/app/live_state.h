@@ -44,6 +44,18 @@ base::Result<std::vector<base::Json>> ListLive(kube::Client& client, const std::
                                                const std::string& destination_namespace,
                                                const std::vector<base::Json>& targets);
 
+// Where a refresh finds an Application's live objects: by default the API server (ListLive above,
+// what the CLI does); the controller passes its cluster cache (cache/, cached_live_source.h) so that
+// a refresh costs no LIST. Same contract as ListLive.
+class LiveSource {
+ public:
+  virtual ~LiveSource() = default;
+  virtual base::Result<std::vector<base::Json>> ListLive(const std::vector<core::Gvk>& kinds,
+                                                         const std::string& instance_name,
+                                                         const std::string& destination_namespace,
+                                                         const std::vector<base::Json>& targets) = 0;
+};
+
 }  // namespace capstan::app
 
 #endif  // CAPSTAN_APP_LIVE_STATE_H_

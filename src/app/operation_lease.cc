@@ -17,7 +17,7 @@ OperationLease::OperationLease(kube::Client& client, std::string app_namespace, 
                                std::string holder, LeaseOptions opts)
     : client_(client),
       namespace_(std::move(app_namespace)),
-      name_("capstan-op-" + app_name),
+      name_(opts.name.empty() ? "capstan-op-" + app_name : opts.name),
       holder_(std::move(holder)),
       opts_(std::move(opts)) {
   if (!opts_.now_micros) opts_.now_micros = base::NowUnixMicros;

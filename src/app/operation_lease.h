@@ -24,6 +24,9 @@ namespace capstan::app {
 
 struct LeaseOptions {
   std::chrono::seconds duration{15};
+  // The Lease's name; "" = "capstan-op-<app>". The controller's presence Lease uses another
+  // (controller_presence.h).
+  std::string name;
   // Wall clock in microseconds since the epoch (base::NowUnixMicros when empty); tests replace it.
   std::function<int64_t()> now_micros;
 };

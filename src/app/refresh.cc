@@ -31,9 +31,11 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
     return normalized;
   }
   std::vector<core::Gvk> kinds = KindsToWatch(rendered->objects, app);
-  CAPSTAN_ASSIGN_OR_RETURN(std::vector<base::Json> live,
-                           ListLive(client, kinds, rendered->instance_name, rendered->destination_namespace,
-                                    rendered->objects));
+  CAPSTAN_ASSIGN_OR_RETURN(
+      std::vector<base::Json> live,
+      opts.live != nullptr
+          ? opts.live->ListLive(kinds, rendered->instance_name, rendered->destination_namespace, rendered->objects)
+          : ListLive(client, kinds, rendered->instance_name, rendered->destination_namespace, rendered->objects));
   DiffContext diff_context = LoadDiffContext(client, opts.render.control_plane_namespace);
   Comparison c = CompareApp(rendered->objects, live, rendered->revision, app, opts.health_override, &diff_context);
   base::Json patch = {{"status",

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/application.h"
+#include "app/live_state.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "health/health.h"
@@ -24,6 +25,7 @@ namespace capstan::app {
 struct RefreshOptions {
   source::RenderOptions render;  // cache dir, credentials, control-plane namespace
   health::HealthOverride* health_override = nullptr;
+  LiveSource* live = nullptr;  // where live objects come from; null = list them from the API server
 };
 
 // Refreshes |ref| and returns the Application as stored after the write. A render failure is

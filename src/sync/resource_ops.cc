@@ -60,6 +60,13 @@ OpOutcome ResourceOps::Apply(const base::Json& target, const base::Json* live, c
   };
 
   base::Result<base::Json> result = write(obj);
+  // A custom resource whose CRD this sync just created (or re-created right after a deletion) can be
+  // unknown for a few seconds after the CRD is Established; wait for the kind to be served.
+  for (int attempt = 0; !result.ok() && result.status().IsNotFound() && attempt < 30 && CrdDefines(gvk); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    client_.InvalidateDiscovery();
+    result = write(obj);
+  }
   if (!result.ok() && mode.force && live != nullptr && IsImmutableFieldError(result.status()) && !mode.dry_run) {
     // Force=true: delete and re-create, as `kubectl apply --force` does.
     base::Status del = Delete(*live, "foreground");
@@ -96,6 +103,27 @@ void ResourceOps::EnsureCrdReady(const std::string& name) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   client_.InvalidateDiscovery();
+}
+
+bool ResourceOps::CrdDefines(const core::Gvk& gvk) {
+  if (gvk.group.empty() || gvk.group.find('.') == std::string::npos) return false;  // built-in groups
+  const core::Gvk crd{"apiextensions.k8s.io", "v1", "CustomResourceDefinition"};
+  std::string token;
+  do {
+    auto page = client_.List(crd, "", {.limit = 500, .continue_token = token});
+    if (!page.ok()) return false;
+    for (const base::Json& c : page->items) {
+      if (base::GetStringAt(c, "spec/group") != gvk.group || base::GetStringAt(c, "spec/names/kind") != gvk.kind ||
+          c.value("metadata", base::Json::object()).contains("deletionTimestamp")) {
+        continue;
+      }
+      for (const base::Json& v : c.value("spec", base::Json::object()).value("versions", base::Json::array())) {
+        if (base::GetString(v, "name") == gvk.version && v.value("served", false)) return true;
+      }
+    }
+    token = page->continue_token;
+  } while (!token.empty());
+  return false;
 }
 
 OpOutcome ResourceOps::DryRunAsNew(const base::Json& target, const ApplyMode& mode) {

@@ -64,6 +64,8 @@ class ResourceOps {
 
  private:
   void EnsureCrdReady(const std::string& name);
+  // True when a CustomResourceDefinition (not being deleted) defines and serves |gvk|.
+  bool CrdDefines(const core::Gvk& gvk);
 
   kube::Client& client_;
 };
