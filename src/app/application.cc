@@ -144,6 +144,10 @@ base::Result<Operation> ParseOperation(const base::Json& j) {
   if (auto by = j.find("initiatedBy"); by != j.end() && by->is_object()) {
     std::string user = base::GetString(*by, "username");
     if (!user.empty()) op.initiated_by = user;
+    op.automated = by->value("automated", false);
+  }
+  if (auto n = s->find("autoHealAttemptsCount"); n != s->end() && n->is_number_integer()) {
+    op.sync.self_heal_attempts = n->get<int64_t>();
   }
   return op;
 }
@@ -164,7 +168,10 @@ base::Json ToJson(const Operation& op) {
     }
   }
   if (!op.sync.sync_options.empty()) s["syncOptions"] = op.sync.sync_options;
-  base::Json out = {{"sync", s}, {"initiatedBy", {{"username", op.initiated_by}}}};
+  if (op.sync.self_heal_attempts > 0) s["autoHealAttemptsCount"] = op.sync.self_heal_attempts;
+  base::Json out = {{"sync", s},
+                    {"initiatedBy", op.automated ? base::Json{{"automated", true}}
+                                                 : base::Json{{"username", op.initiated_by}}}};
   if (op.retry.limit != 0) {
     out["retry"] = {{"limit", op.retry.limit},
                     {"backoff",

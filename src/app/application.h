@@ -51,12 +51,14 @@ struct SyncRequest {
   bool force = false;                              // syncStrategy.{hook|apply}.force
   std::vector<sync::ResourceSelector> resources;   // selective sync
   std::vector<std::string> sync_options;           // operation-level syncOptions
+  int64_t self_heal_attempts = 0;                  // autoHealAttemptsCount (spec §6.5)
 };
 
 struct Operation {
   SyncRequest sync;
   RetryStrategy retry;
   std::string initiated_by = "capstan";
+  bool automated = false;  // initiatedBy.automated: requested by the controller's auto-sync
 };
 
 // Parses `.operation`. kInvalidArgument naming the field ("operation.retry.backoff.duration: ...").
