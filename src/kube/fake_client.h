@@ -79,6 +79,9 @@ class FakeClient : public Client {
   Status Watch(const core::Gvk& gvk, std::string_view ns, const WatchOptions& opts,
                const std::function<bool(const WatchEvent&)>& on_event, std::stop_token stop) override;
   Result<std::string> PodLogs(std::string_view ns, std::string_view pod, const LogOptions& opts) override;
+  // git_version "v1.20.0"; api_versions: every group version and kind served now (AddKind and CRDs
+  // included), as RestClient gives them.
+  Result<ServerInfo> GetServerInfo() override;
 
   // Serves |res| from now on (replacing an entry for the same Gvk). |has_status| gives the kind a
   // status subresource.

@@ -1,11 +1,12 @@
 // Copyright 2026 The capstan Authors.
 //
-// FakeClient's reads: Get, List, Watch, PodLogs.
+// FakeClient's reads: Get, List, Watch, PodLogs, GetServerInfo.
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <set>
 
 #include "kube/fake_client.h"
 #include "kube/fake_client_internal.h"
@@ -208,6 +209,18 @@ Result<std::string> FakeClient::PodLogs(std::string_view ns, std::string_view po
     text.resize(static_cast<size_t>(*opts.limit_bytes));
   }
   return text;
+}
+
+Result<ServerInfo> FakeClient::GetServerInfo() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ServerInfo info{.git_version = "v1.20.0", .major_minor = "1.20"};
+  std::set<std::string> out;
+  for (const auto& [gvk, kind] : kinds_) {
+    out.insert(gvk.api_version());
+    out.insert(gvk.api_version() + "/" + gvk.kind);
+  }
+  info.api_versions.assign(out.begin(), out.end());
+  return info;
 }
 
 }  // namespace capstan::kube
