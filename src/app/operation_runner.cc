@@ -12,6 +12,7 @@
 #include "app/app_status.h"
 #include "app/change_notifier.h"
 #include "app/conditions.h"
+#include "app/delete_finalizers.h"
 #include "app/hook_logs.h"
 #include "app/lease_holder.h"
 #include "app/live_state.h"
@@ -225,6 +226,8 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
   ro.revision = !state.revision.empty() ? state.revision : op.sync.revision;
   CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp r, source::RenderApplication(app, ro));
   CAPSTAN_RETURN_IF_ERROR(NormalizeNamespaces(client_, r.objects, r.destination_namespace));
+  // Pre/PostDelete hooks decide the app's deletion finalizers (spec §4.1); a failed write is retried next time.
+  if (base::Status s = SyncDeletionHookFinalizers(client_, app, r.objects); !s.ok()) Progress("warning: " + s.ToString());
   if (state.revision.empty()) state.revision = r.revision;
   // What Argo CD ignores silently (bad annotation values, repeated resources) is ignored the same
   // way, and said once per operation.

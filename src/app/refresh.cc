@@ -6,6 +6,7 @@
 
 #include "app/app_status.h"
 #include "app/conditions.h"
+#include "app/delete_finalizers.h"
 #include "app/live_state.h"
 #include "app/server_side_diff.h"
 #include "sync/operation_state.h"
@@ -30,6 +31,8 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
     if (!written.ok()) return written.status();
     return normalized;
   }
+  // Pre/PostDelete hooks in Git decide the app's deletion finalizers (spec §4.1).
+  CAPSTAN_RETURN_IF_ERROR(SyncDeletionHookFinalizers(client, app, rendered->objects));
   std::vector<core::Gvk> kinds = KindsToWatch(rendered->objects, app);
   CAPSTAN_ASSIGN_OR_RETURN(
       std::vector<base::Json> live,

@@ -21,6 +21,7 @@ void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
   app_group->require_subcommand(1);
   RegisterAppManifests(*app_group);
   RegisterAppCommands(*app_group, cluster);
+  RegisterAppDelete(*app_group, cluster);
   RegisterAppPlan(*app_group, cluster);
   RegisterAppDiff(*app_group, cluster);
   RegisterAppLogs(*app_group, cluster);

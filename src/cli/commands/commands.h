@@ -39,6 +39,8 @@ void RegisterAppPlan(CLI::App& app_group, ClusterFlags& cluster);
 void RegisterAppDiff(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app logs`: the kept logs of an Application's hooks.
 void RegisterAppLogs(CLI::App& app_group, ClusterFlags& cluster);
+// `capstan app delete`: deletes Applications, running the deletion when no controller does.
+void RegisterAppDelete(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app create|get|list|history|wait|terminate-op`.
 void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
