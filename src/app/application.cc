@@ -146,6 +146,9 @@ base::Result<Operation> ParseOperation(const base::Json& j) {
     if (!user.empty()) op.initiated_by = user;
     op.automated = by->value("automated", false);
   }
+  for (const char* field : {"source", "sources"}) {
+    if (auto src = s->find(field); src != s->end() && !src->is_null()) op.sync.source = *src;
+  }
   if (auto n = s->find("autoHealAttemptsCount"); n != s->end() && n->is_number_integer()) {
     op.sync.self_heal_attempts = n->get<int64_t>();
   }
@@ -169,6 +172,8 @@ base::Json ToJson(const Operation& op) {
   }
   if (!op.sync.sync_options.empty()) s["syncOptions"] = op.sync.sync_options;
   if (op.sync.self_heal_attempts > 0) s["autoHealAttemptsCount"] = op.sync.self_heal_attempts;
+  if (op.sync.source.is_object()) s["source"] = op.sync.source;
+  if (op.sync.source.is_array()) s["sources"] = op.sync.source;
   base::Json out = {{"sync", s},
                     {"initiatedBy", op.automated ? base::Json{{"automated", true}}
                                                  : base::Json{{"username", op.initiated_by}}}};

@@ -52,6 +52,9 @@ struct SyncRequest {
   std::vector<sync::ResourceSelector> resources;   // selective sync
   std::vector<std::string> sync_options;           // operation-level syncOptions
   int64_t self_heal_attempts = 0;                  // autoHealAttemptsCount (spec §6.5)
+  // operation.sync.source / sources: render this source instead of the spec's (a rollback to a
+  // history entry). Null = the spec's.
+  base::Json source;
 };
 
 struct Operation {

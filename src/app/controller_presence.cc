@@ -2,13 +2,41 @@
 
 #include "app/controller_presence.h"
 
+#include <regex>
+
 #include "app/lease_holder.h"
 #include "base/json.h"
 #include "base/time.h"
 
 namespace capstan::app {
 
-base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace) {
+bool NamespaceMatches(const std::string& pattern, const std::string& ns) {
+  if (pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/') {
+    try {
+      return std::regex_match(ns, std::regex(pattern.substr(1, pattern.size() - 2)));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  // Glob: '*' any run, '?' one character.
+  size_t p = 0, n = 0, star = std::string::npos, mark = 0;
+  while (n < ns.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == ns[n])) {
+      ++p, ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++, mark = n;
+    } else if (star != std::string::npos) {
+      p = star + 1, n = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
+                                       const std::string& app_namespace) {
   const core::Gvk lease_gvk{"coordination.k8s.io", "v1", "Lease"};
   base::Result<base::Json> live = client.Get(lease_gvk, control_plane_namespace, kControllerLeaseName);
   if (!live.ok()) {
@@ -20,11 +48,36 @@ base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& 
   base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(*live, "spec/renewTime"));
   if (!renewed.ok()) return false;
   const int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
-  return *renewed + duration_s * 1000000 >= base::NowUnixMicros();
+  if (*renewed + duration_s * 1000000 < base::NowUnixMicros()) return false;
+  if (app_namespace.empty() || app_namespace == control_plane_namespace) return true;
+  const std::string served = base::GetString(
+      live->value("metadata", base::Json::object()).value("annotations", base::Json::object()),
+      kApplicationNamespacesAnnotation);
+  size_t start = 0;
+  while (start <= served.size()) {
+    size_t comma = served.find(',', start);
+    if (comma == std::string::npos) comma = served.size();
+    if (comma > start && NamespaceMatches(served.substr(start, comma - start), app_namespace)) return true;
+    start = comma + 1;
+  }
+  return false;
 }
 
+namespace {
+
+LeaseOptions PresenceLeaseOptions(const std::vector<std::string>& application_namespaces) {
+  LeaseOptions opts{.name = std::string(kControllerLeaseName)};
+  std::string served;
+  for (const std::string& p : application_namespaces) served += (served.empty() ? "" : ",") + p;
+  if (!served.empty()) opts.annotations[kApplicationNamespacesAnnotation] = served;
+  return opts;
+}
+
+}  // namespace
+
 ControllerPresence::ControllerPresence(kube::Client& client, const std::string& control_plane_namespace,
-                                       const std::string& holder)
-    : lease_(client, control_plane_namespace, "", holder, LeaseOptions{.name = std::string(kControllerLeaseName)}) {}
+                                       const std::string& holder,
+                                       const std::vector<std::string>& application_namespaces)
+    : lease_(client, control_plane_namespace, "", holder, PresenceLeaseOptions(application_namespaces)) {}
 
 }  // namespace capstan::app

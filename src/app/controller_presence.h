@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/operation_lease.h"
 #include "base/result.h"
@@ -22,16 +23,26 @@
 namespace capstan::app {
 
 inline constexpr std::string_view kControllerLeaseName = "capstan-controller";
+// The Lease annotation listing the other namespaces the controller serves (comma-separated patterns).
+inline constexpr char kApplicationNamespacesAnnotation[] = "capstan.dev/application-namespaces";
 
 // True when the controller Lease of |control_plane_namespace| is held and not expired (and its holder
-// is not a dead process of this host). Errors other than NotFound are returned.
-base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace);
+// is not a dead process of this host) and, when |app_namespace| is another namespace, the controller
+// serves it. Errors other than NotFound are returned.
+base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
+                                       const std::string& app_namespace = "");
+
+// True when |ns| matches |pattern|: a glob with `*` and `?`, or a regular expression between slashes
+// (--application-namespaces, Argo CD's rule).
+bool NamespaceMatches(const std::string& pattern, const std::string& ns);
 
 // The controller's side: takes, renews and releases the presence Lease.
 class ControllerPresence {
  public:
   // |client| must outlive this. |holder| names the controller process.
-  ControllerPresence(kube::Client& client, const std::string& control_plane_namespace, const std::string& holder);
+  // |application_namespaces|: the patterns of the other namespaces served, written on the Lease.
+  ControllerPresence(kube::Client& client, const std::string& control_plane_namespace, const std::string& holder,
+                     const std::vector<std::string>& application_namespaces = {});
 
   // kFailedPrecondition naming the holder when another live controller holds the Lease.
   base::Status Acquire() { return lease_.Acquire(); }

@@ -32,6 +32,7 @@ base::Status OperationLease::Write(const base::Json* live) {
                        {{"holderIdentity", holder_},
                         {"leaseDurationSeconds", opts_.duration.count()},
                         {"renewTime", now}}}};
+  for (const auto& [key, value] : opts_.annotations) lease["metadata"]["annotations"][key] = value;
   if (live == nullptr) {
     lease["spec"]["acquireTime"] = now;
     base::Result<base::Json> created = client_.Create(lease, {});

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "base/result.h"
@@ -27,6 +28,8 @@ struct LeaseOptions {
   // The Lease's name; "" = "capstan-op-<app>". The controller's presence Lease uses another
   // (controller_presence.h).
   std::string name;
+  // Annotations written on the Lease (the controller's says which namespaces it serves).
+  std::map<std::string, std::string> annotations;
   // Wall clock in microseconds since the epoch (base::NowUnixMicros when empty); tests replace it.
   std::function<int64_t()> now_micros;
 };

@@ -12,6 +12,7 @@
 #include "app/app_status.h"
 #include "app/change_notifier.h"
 #include "app/conditions.h"
+#include "app/controller_presence.h"
 #include "app/delete_finalizers.h"
 #include "app/hook_logs.h"
 #include "app/lease_holder.h"
@@ -124,6 +125,8 @@ class OperationRunner::Run_ {
 
  private:
   base::Result<base::Json> Drive();
+  // Reports what changed in the operation another runner drives (|app| as just read).
+  void Follow(const base::Json& app);
   bool TimedOut() const { return opts_.deadline && Clock::now() >= *opts_.deadline; }
   base::Status TimeoutStatus() const {
     return base::Status::Timeout("timed out waiting for the operation of Application " + ref_.ToString() +
@@ -166,6 +169,7 @@ class OperationRunner::Run_ {
   int64_t rendered_for_ = -1;  // startedAt of the operation rendered_ belongs to
   std::map<std::string, int64_t> waves_;  // result key → wave, for progress lines
   std::vector<PlannedTask> plan_;         // for on_step
+  std::optional<sync::OperationState> following_;  // the last state seen of an operation run elsewhere
 };
 
 base::Result<base::Json> OperationRunner::Run_::Go() {
@@ -173,28 +177,62 @@ base::Result<base::Json> OperationRunner::Run_::Go() {
   std::string follow_reported;
   while (true) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
-    if (!HasOperation(app) && !InProgress(app)) return app;
-    base::Status s = lease_.Acquire();
-    if (s.ok()) {
-      holding_ = true;
-      renewed_ = Clock::now();
-      auto out = Drive();
-      if (holding_) {
-        base::Status released = lease_.Release();
-        if (!released.ok()) CAPSTAN_LOG_WARN("releasing Lease {}: {}", lease_.name(), released.ToString());
-        holding_ = false;
+    if (!HasOperation(app) && !InProgress(app)) {
+      if (following_) Follow(app);
+      return app;
+    }
+    std::string runner;
+    if (opts_.defer_to_controller && ControllerIsRunning(client_, opts_.control_plane_namespace, ref_.namespace_).value_or(false)) {
+      runner = "the controller runs it";
+    } else {
+      base::Status s = lease_.Acquire();
+      if (s.ok()) {
+        holding_ = true;
+        renewed_ = Clock::now();
+        auto out = Drive();
+        if (holding_) {
+          base::Status released = lease_.Release();
+          if (!released.ok()) CAPSTAN_LOG_WARN("releasing Lease {}: {}", lease_.name(), released.ToString());
+          holding_ = false;
+        }
+        if (out.ok() || out.status().code() != base::StatusCode::kFailedPrecondition) return out;
+        continue;  // the Lease was lost: follow whoever took it
       }
-      if (out.ok() || out.status().code() != base::StatusCode::kFailedPrecondition) return out;
-      continue;  // the Lease was lost: follow whoever took it
+      if (s.code() != base::StatusCode::kFailedPrecondition) return s;
+      if (!opts_.follow_others) return app;
+      runner = s.message();
     }
-    if (s.code() != base::StatusCode::kFailedPrecondition) return s;
-    if (follow_reported != s.message()) {
-      Progress("following the operation run elsewhere: " + s.message());
-      follow_reported = s.message();
+    if (follow_reported != runner) {
+      Progress("following the operation run elsewhere: " + runner);
+      follow_reported = runner;
     }
+    Follow(app);
     if (TimedOut()) return TimeoutStatus();
     Wait();
   }
+}
+
+void OperationRunner::Run_::Follow(const base::Json& app) {
+  const base::Json* state_json = StateJson(app);
+  if (state_json == nullptr) return;
+  auto state = sync::OperationStateFromJson(*state_json);
+  if (!state.ok()) return;
+  if (!following_) {
+    following_ = sync::OperationState{};
+    following_->started_at_unix = state->started_at_unix;
+  }
+  if (state->started_at_unix != following_->started_at_unix) following_ = sync::OperationState{};
+  // The plan, for a display: rendered once for the operation being followed.
+  base::Json op_json = HasOperation(app) ? app["operation"] : state_json->value("operation", base::Json());
+  if (plan_.empty() && !op_json.is_null() && !state->revision.empty()) {
+    auto op = ParseOperation(op_json);
+    sync::OperationState probe = *state;
+    if (op.ok() && !Render(app, *op, probe).ok()) plan_.clear();
+  }
+  Comparison seen;
+  seen.resources = app["status"].value("resources", base::Json::array());
+  Report(*following_, *state, &seen);
+  following_ = std::move(*state);
 }
 
 void OperationRunner::Run_::WatchKinds(const std::vector<core::Gvk>& kinds) {
@@ -224,7 +262,16 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
   source::RenderOptions ro = opts_.render;
   ro.control_plane_namespace = opts_.control_plane_namespace;
   ro.revision = !state.revision.empty() ? state.revision : op.sync.revision;
-  CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp r, source::RenderApplication(app, ro));
+  // A rollback names the source of its history entry; everything else renders the spec's.
+  base::Json with_source;
+  if (!op.sync.source.is_null()) {
+    with_source = app;
+    with_source["spec"].erase("source");
+    with_source["spec"].erase("sources");
+    with_source["spec"][op.sync.source.is_array() ? "sources" : "source"] = op.sync.source;
+  }
+  CAPSTAN_ASSIGN_OR_RETURN(source::RenderedApp r,
+                           source::RenderApplication(op.sync.source.is_null() ? app : with_source, ro));
   CAPSTAN_RETURN_IF_ERROR(NormalizeNamespaces(client_, r.objects, r.destination_namespace));
   // Pre/PostDelete hooks decide the app's deletion finalizers (spec §4.1); a failed write is retried next time.
   if (base::Status s = SyncDeletionHookFinalizers(client_, app, r.objects); !s.ok()) Progress("warning: " + s.ToString());
@@ -270,6 +317,13 @@ base::Status OperationRunner::Run_::Write(base::Json& app, const sync::Operation
                                           std::string_view why) {
   base::Json os = sync::ToJson(state);
   os["operation"] = operation;
+  // The source synced, as Argo CD records it: auto-sync compares it to decide whether the desired
+  // state was already attempted (auto_sync.h).
+  if (app["spec"].contains("sources")) {
+    os["syncResult"]["sources"] = app["spec"]["sources"];
+  } else if (app["spec"].contains("source")) {
+    os["syncResult"]["source"] = app["spec"]["source"];
+  }
   app["status"]["operationState"] = std::move(os);
   if (comparison) {
     app["status"]["resources"] = comparison->resources;
@@ -443,10 +497,11 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       int64_t id = history.empty() ? 0 : history.back().value("id", int64_t{0}) + 1;
       history.push_back({{"id", id},
                          {"revision", state.revision},
-                         {"source", app["spec"].value("source", base::Json::object())},
+                         {"source", op->sync.source.is_object() ? op->sync.source
+                                                                 : app["spec"].value("source", base::Json::object())},
                          {"deployStartedAt", sync::FormatTime(state.started_at_unix)},
                          {"deployedAt", sync::FormatTime(*state.finished_at_unix)},
-                         {"initiatedBy", {{"username", op->initiated_by}}}});
+                         {"initiatedBy", ToJson(*op)["initiatedBy"]}});
       int64_t limit = 10;
       if (auto l = app["spec"].find("revisionHistoryLimit"); l != app["spec"].end() && l->is_number_integer()) {
         limit = std::max<int64_t>(1, l->get<int64_t>());

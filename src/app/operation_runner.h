@@ -10,7 +10,8 @@
 // write as the final state, and releases the Lease.
 //
 // When another runner holds the Lease, Run follows the Application instead until the operation
-// ends (or the Lease expires unrenewed, and then takes over).
+// ends (or the Lease expires unrenewed, and then takes over), feeding the same progress callbacks
+// from the operation state the other runner writes.
 //
 // Crash points (base/crash_point.h): "write:<why>" before and "written:<why>" after each write of
 // operation state, <why> one of start, step, retry, final; "hook-created" in the engine.
@@ -69,6 +70,13 @@ struct RunnerOptions {
   // Called after each engine step and once with the final state.
   std::function<void(const StepSnapshot&)> on_step;
   health::HealthOverride* health_override = nullptr;
+  // When another runner holds the operation Lease: follow the operation until it ends (true), or
+  // return the Application at once (false: the controller, which comes back to the app later).
+  bool follow_others = true;
+  // While a controller is running (controller_presence.h), follow instead of running: the CLI asks
+  // for an operation and shows its progress, the controller runs it. When no controller is
+  // running, the runner runs the operation itself.
+  bool defer_to_controller = false;
 };
 
 class OperationRunner {

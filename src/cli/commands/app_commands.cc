@@ -1,6 +1,6 @@
 // Copyright 2026 The capstan Authors.
 //
-// `capstan app create|get|list|history|wait|terminate-op`, modelled on `argocd app …`.
+// `capstan app create|get|list|history|rollback|wait|terminate-op`, modelled on `argocd app …`.
 // `wait` and `terminate-op` are runners too (DESIGN §8.4): when nobody holds the operation Lease —
 // the CLI that asked timed out or crashed, and no controller runs — they drive the operation
 // themselves, so an operation never stays Running with nobody to finish it.
@@ -13,6 +13,7 @@
 #include "app/application.h"
 #include "app/operation_runner.h"
 #include "app/refresh.h"
+#include "app/rollback.h"
 #include "base/yaml.h"
 #include "cli/app_file.h"
 #include "cli/app_output.h"
@@ -179,6 +180,34 @@ void RegisterRunner(CLI::App& group, ClusterFlags& cluster, const char* name, co
   });
 }
 
+// `app rollback NAME [ID] [--prune] [--dry-run]`: syncs a history entry's revision and source with the
+// apply strategy (app/rollback.h), then runs or follows it like `app sync`.
+void RegisterRollback(CLI::App& group, ClusterFlags& cluster) {
+  auto f = std::make_shared<AppFlags>();
+  auto id = std::make_shared<int64_t>(-1);
+  auto prune = std::make_shared<bool>(false);
+  auto dry_run = std::make_shared<bool>(false);
+  auto* cmd = NamedCommand(group, "rollback", "Roll an Application back to a deployment of its history", *f);
+  cmd->add_option("id", *id, "The history ID (default: the deployment before the latest)");
+  cmd->add_flag("--prune", *prune, "Delete live objects the rolled-back revision does not have");
+  cmd->add_flag("--dry-run", *dry_run, "Validate every change with the API server, change nothing");
+  AddRunFlags(cmd, f->run);
+  cmd->callback([f, id, prune, dry_run, &cluster] {
+    auto client = ConnectCluster(cluster);
+    if (!client.ok()) return Fail(client.status());
+    app::AppRef ref = ParseAppName(f->name, f->app_namespace);
+    auto application = (*client)->Get(app::kApplicationGvk, ref.namespace_, ref.name);
+    if (!application.ok()) return Fail(application.status());
+    auto op = app::RollbackOperation(*application, *id >= 0 ? std::optional<int64_t>(*id) : std::nullopt, *prune,
+                                     *dry_run, app::Operation{}.initiated_by);
+    if (!op.ok()) return Fail(op.status());
+    base::Status requested = app::RequestOperation(**client, ref, *op);
+    if (!requested.ok()) return Fail(requested);
+    std::cerr << "Application '" << ref.name << "' rolling back to " << op->sync.revision << "\n";
+    RunAndReport(**client, ref, f->run);
+  });
+}
+
 }  // namespace
 
 void RegisterAppCommands(CLI::App& group, ClusterFlags& cluster) {
@@ -186,6 +215,7 @@ void RegisterAppCommands(CLI::App& group, ClusterFlags& cluster) {
   RegisterGet(group, cluster);
   RegisterList(group, cluster);
   RegisterHistory(group, cluster);
+  RegisterRollback(group, cluster);
   RegisterRunner(group, cluster, "wait", "Wait for an Application's operation to end (running it if nobody does)",
                  /*terminate=*/false);
   RegisterRunner(group, cluster, "terminate-op", "Terminate an Application's running operation", /*terminate=*/true);

@@ -67,6 +67,7 @@ void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& 
   opts.report_results = false;
   opts.progress = [&view](std::string_view line) { view.Note(line); };
   opts.on_step = [&view](const app::StepSnapshot& s) { view.Update(s); };
+  opts.defer_to_controller = true;  // a running controller runs it; this shows its progress
   app::OperationRunner runner(client, std::move(opts));
   auto app = runner.Run(ref);
   view.Finish();

@@ -1,0 +1,413 @@
+// Copyright 2026 The capstan Authors.
+
+#include "app/controller.h"
+
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "app/conditions.h"
+#include "app/controller_presence.h"
+#include "app/deletion.h"
+#include "app/lease_holder.h"
+#include "app/operation_runner.h"
+#include "app/refresh.h"
+#include "app/settings.h"
+#include "base/log.h"
+#include "kube/reflector.h"
+#include "sync/operation_state.h"
+
+namespace capstan::app {
+namespace {
+
+constexpr char kRefreshAnnotation[] = "argocd.argoproj.io/refresh";
+constexpr auto kRetryLater = std::chrono::seconds(5);
+constexpr auto kDeletionPollEvery = std::chrono::seconds(2);
+constexpr auto kRenewEvery = std::chrono::seconds(5);
+
+int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
+
+bool HasOperation(const base::Json& app) { return app.contains("operation") && app["operation"].is_object(); }
+
+bool InProgress(const base::Json& app) {
+  const std::string phase = base::GetStringAt(app, "status/operationState/phase");
+  return phase == "Running" || phase == "Terminating";
+}
+
+bool Deleting(const base::Json& app) {
+  auto m = app.find("metadata");
+  return m != app.end() && m->is_object() && m->contains("deletionTimestamp") && !(*m)["deletionTimestamp"].is_null();
+}
+
+std::optional<AppRef> RefOfKey(const std::string& key) {
+  size_t slash = key.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  return AppRef{key.substr(0, slash), key.substr(slash + 1)};
+}
+
+std::string KeyOf(const base::Json& app) {
+  return base::GetStringAt(app, "metadata/namespace") + "/" + base::GetStringAt(app, "metadata/name");
+}
+
+// The spec a comparison was made for changed since (status.sync.comparedTo): refresh at once.
+bool SpecChanged(const base::Json& app) {
+  const base::Json spec = app.value("spec", base::Json::object());
+  const base::Json compared = app.value("status", base::Json::object()).value("sync", base::Json::object())
+                                 .value("comparedTo", base::Json::object());
+  for (const char* field : {"source", "sources", "destination"}) {
+    if (spec.value(field, base::Json()) != compared.value(field, base::Json())) return true;
+  }
+  return false;
+}
+
+bool RefreshAnnotated(const base::Json& app) {
+  return !base::GetString(app.value("metadata", base::Json::object()).value("annotations", base::Json::object()),
+                          kRefreshAnnotation)
+              .empty();
+}
+
+std::string SyncErrorMessage(const base::Json& app) {
+  for (const base::Json& c : app.value("status", base::Json::object()).value("conditions", base::Json::array())) {
+    if (base::GetString(c, "type") == kSyncError) return base::GetString(c, "message");
+  }
+  return "";
+}
+
+}  // namespace
+
+Controller::Controller(kube::Client& client, ControllerOptions opts) : client_(client), opts_(std::move(opts)) {
+  if (opts_.holder.empty()) opts_.holder = LocalHolderIdentity();
+}
+
+bool Controller::Allowed(const std::string& ns) const {
+  if (ns == opts_.control_plane_namespace) return true;
+  for (const std::string& pattern : opts_.application_namespaces) {
+    if (NamespaceMatches(pattern, ns)) return true;
+  }
+  return false;
+}
+
+std::string Controller::KeyOfInstance(const std::string& instance) const {
+  size_t underscore = instance.find('_');
+  if (underscore == std::string::npos) return opts_.control_plane_namespace + "/" + instance;
+  return instance.substr(0, underscore) + "/" + instance.substr(underscore + 1);
+}
+
+std::chrono::seconds Controller::NextPoll() const {
+  if (opts_.resync.count() <= 0) return std::chrono::hours(24);
+  thread_local std::mt19937 rng(std::random_device{}());
+  const int64_t jitter = opts_.jitter.count() > 0 ? std::uniform_int_distribution<int64_t>(0, opts_.jitter.count())(rng) : 0;
+  return opts_.resync + std::chrono::seconds(jitter);
+}
+
+void Controller::RequestRefresh(const std::string& key, std::chrono::milliseconds delay) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!known_.count(key)) return;
+    forced_.insert(key);
+  }
+  status_queue_.Add(key, delay);
+}
+
+bool Controller::TakeForced(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return forced_.erase(key) > 0;
+}
+
+ControllerStats Controller::Stats() const {
+  ControllerStats s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.apps = static_cast<int64_t>(known_.size());
+  }
+  s.refreshes = refreshes_;
+  s.refresh_errors = refresh_errors_;
+  s.auto_syncs = auto_syncs_;
+  s.operations = operations_;
+  s.deletion_passes = deletion_passes_;
+  s.status_waiting = status_queue_.Waiting();
+  s.operation_waiting = operation_queue_.Waiting();
+  s.operation_running = operation_queue_.Processing();
+  return s;
+}
+
+void Controller::OnApplication(const base::Json& app, bool deleted) {
+  const std::string ns = base::GetStringAt(app, "metadata/namespace");
+  if (!Allowed(ns)) return;
+  const std::string key = KeyOf(app);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (deleted) {
+      known_.erase(key);
+      forced_.erase(key);
+      return;
+    }
+    known_.insert(key);
+  }
+  status_queue_.Add(key);
+  if (HasOperation(app) || InProgress(app) || Deleting(app)) operation_queue_.Add(key);
+}
+
+void Controller::Reconcile(const std::string& key) {
+  std::optional<AppRef> ref = RefOfKey(key);
+  if (!ref) return;
+  auto got = client_.Get(kApplicationGvk, ref->namespace_, ref->name);
+  if (!got.ok()) {
+    if (got.status().IsNotFound()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_.erase(key);
+      return;
+    }
+    CAPSTAN_LOG_WARN("Application {}: {}", key, got.status().ToString());
+    status_queue_.Add(key, kRetryLater);
+    return;
+  }
+  base::Json app = std::move(*got);
+  if (Deleting(app) || HasOperation(app) || InProgress(app)) {
+    // The operation runner and the deletion write the status meanwhile.
+    operation_queue_.Add(key);
+    status_queue_.Add(key, NextPoll());
+    return;
+  }
+
+  const bool forced = TakeForced(key);
+  const bool annotated = RefreshAnnotated(app);
+  bool due = true;
+  if (auto at = sync::ParseTime(base::GetStringAt(app, "status/reconciledAt"), "reconciledAt"); at.ok()) {
+    due = opts_.resync.count() > 0 && NowUnix() - *at >= opts_.resync.count();
+  }
+  if (forced || annotated || due || SpecChanged(app)) {
+    RefreshOptions ro{.render = opts_.render, .health_override = opts_.health_override, .live = opts_.live};
+    ro.render.control_plane_namespace = opts_.control_plane_namespace;
+    auto refreshed = Refresh(client_, *ref, ro);
+    if (refreshed.ok()) {
+      ++refreshes_;
+      app = std::move(*refreshed);
+      CAPSTAN_LOG_INFO("Application {}: refreshed ({}, {})", key, base::GetStringAt(app, "status/sync/status"),
+                       base::GetStringAt(app, "status/health/status"));
+    } else {
+      ++refresh_errors_;
+      CAPSTAN_LOG_WARN("Application {}: refresh: {}", key, refreshed.status().ToString());
+      auto again = client_.Get(kApplicationGvk, ref->namespace_, ref->name);
+      if (!again.ok()) {
+        status_queue_.Add(key, kRetryLater);
+        return;
+      }
+      app = std::move(*again);
+    }
+    if (annotated) {
+      base::Json patch = {{"metadata", {{"annotations", {{kRefreshAnnotation, nullptr}}}}}};
+      auto done = client_.Patch(kApplicationGvk, ref->namespace_, ref->name, kube::PatchType::kMerge, patch, {});
+      if (!done.ok()) CAPSTAN_LOG_WARN("Application {}: removing {}: {}", key, kRefreshAnnotation, done.status().ToString());
+    }
+  }
+
+  std::chrono::seconds next = NextPoll();
+  AutoSyncDecision d = DecideAutoSync(app, NowUnix(), opts_.self_heal);
+  const std::string sync_error = SyncErrorMessage(app);
+  std::optional<std::string> condition;  // the SyncError to write; "" to clear
+  switch (d.kind) {
+    case AutoSyncDecision::Kind::kSync: {
+      if (IsAutoSyncMessage(sync_error)) condition = "";
+      break;
+    }
+    case AutoSyncDecision::Kind::kCondition:
+      if (sync_error != d.message) condition = d.message;
+      break;
+    case AutoSyncDecision::Kind::kWait:
+      next = std::min(next, std::chrono::seconds(d.wait_seconds));
+      RequestRefresh(key, std::chrono::seconds(d.wait_seconds));
+      break;
+    case AutoSyncDecision::Kind::kNone:
+      if (IsAutoSyncMessage(sync_error)) condition = "";
+      break;
+  }
+  if (condition) {
+    base::Json status = app.value("status", base::Json::object());
+    if (condition->empty()) {
+      ClearCondition(status, kSyncError);
+    } else {
+      SetCondition(status, kSyncError, *condition, sync::FormatTime(NowUnix()));
+      CAPSTAN_LOG_WARN("Application {}: {}", key, *condition);
+    }
+    base::Json patch = {{"status", {{"conditions", status.value("conditions", base::Json())}}}};
+    auto written = client_.Patch(kApplicationGvk, ref->namespace_, ref->name, kube::PatchType::kMerge, patch, {});
+    if (!written.ok()) CAPSTAN_LOG_WARN("Application {}: writing conditions: {}", key, written.status().ToString());
+  }
+  if (d.kind == AutoSyncDecision::Kind::kSync) {
+    base::Status requested = RequestOperation(client_, *ref, *d.operation);
+    if (requested.ok()) {
+      ++auto_syncs_;
+      CAPSTAN_LOG_INFO("Application {}: auto-sync to {} requested ({}{})", key, d.operation->sync.revision,
+                       d.operation->sync.self_heal_attempts > 0 ? "self-heal attempt " : "full sync",
+                       d.operation->sync.self_heal_attempts > 0 ? std::to_string(d.operation->sync.self_heal_attempts)
+                                                                : "");
+      operation_queue_.Add(key);
+    } else {
+      CAPSTAN_LOG_WARN("Application {}: requesting auto-sync: {}", key, requested.ToString());
+      next = std::min<std::chrono::seconds>(next, kRetryLater);
+    }
+  }
+  status_queue_.Add(key, next);
+}
+
+void Controller::Operate(const std::string& key) {
+  std::optional<AppRef> ref = RefOfKey(key);
+  if (!ref) return;
+  auto got = client_.Get(kApplicationGvk, ref->namespace_, ref->name);
+  if (!got.ok()) {
+    if (!got.status().IsNotFound()) operation_queue_.Add(key, kRetryLater);
+    return;
+  }
+  if (HasOperation(*got) || InProgress(*got)) {
+    RunnerOptions ro;
+    ro.holder = opts_.holder;
+    ro.control_plane_namespace = opts_.control_plane_namespace;
+    ro.render = opts_.render;
+    ro.field_manager = opts_.field_manager;
+    ro.health_override = opts_.health_override;
+    ro.follow_others = false;
+    ro.report_results = false;
+    ro.progress = [key](std::string_view line) { CAPSTAN_LOG_INFO("Application {}: {}", key, line); };
+    OperationRunner runner(client_, std::move(ro));
+    auto ran = runner.Run(*ref);
+    if (!ran.ok()) {
+      CAPSTAN_LOG_WARN("Application {}: operation: {}", key, ran.status().ToString());
+      if (!ran.status().IsNotFound()) operation_queue_.Add(key, kRetryLater);
+      return;
+    }
+    if (!HasOperation(*ran) && !InProgress(*ran)) {
+      ++operations_;
+      CAPSTAN_LOG_INFO("Application {}: operation {}: {}", key, base::GetStringAt(*ran, "status/operationState/phase"),
+                       base::GetStringAt(*ran, "status/operationState/message"));
+      status_queue_.Add(key);  // decide auto-sync (a failed attempt's SyncError) now
+    }
+    // Else another runner holds the Lease: its writes bring the app back to this queue.
+    return;
+  }
+  if (Deleting(*got)) {
+    DeletionOptions dopts;
+    dopts.render = opts_.render;
+    dopts.render.control_plane_namespace = opts_.control_plane_namespace;
+    dopts.control_plane_namespace = opts_.control_plane_namespace;
+    dopts.holder = opts_.holder;
+    dopts.field_manager = opts_.field_manager;
+    dopts.health_override = opts_.health_override;
+    dopts.progress = [key](std::string_view line) { CAPSTAN_LOG_INFO("Application {}: deletion: {}", key, line); };
+    DeletionRunner deletion(client_, std::move(dopts));
+    auto pass = deletion.RunPass(*ref);
+    ++deletion_passes_;
+    if (!pass.ok()) {
+      CAPSTAN_LOG_WARN("Application {}: deletion: {}", key, pass.status().ToString());
+      operation_queue_.Add(key, kRetryLater);
+      return;
+    }
+    if (pass->gone) {
+      CAPSTAN_LOG_INFO("Application {}: deleted", key);
+      std::lock_guard<std::mutex> lock(mu_);
+      known_.erase(key);
+      return;
+    }
+    operation_queue_.Add(key, pass->progressed ? std::chrono::seconds(0) : std::chrono::seconds(kDeletionPollEvery));
+  }
+}
+
+void Controller::StatusWorker() {
+  while (auto key = status_queue_.Get()) {
+    Reconcile(*key);
+    status_queue_.Done(*key);
+  }
+}
+
+void Controller::OperationWorker() {
+  while (auto key = operation_queue_.Get()) {
+    Operate(*key);
+    operation_queue_.Done(*key);
+  }
+}
+
+base::Status Controller::Run(std::stop_token stop) {
+  ControllerPresence presence(client_, opts_.control_plane_namespace, opts_.holder, opts_.application_namespaces);
+  CAPSTAN_RETURN_IF_ERROR(presence.Acquire());
+  if (auto settings = LoadSettings(client_, opts_.control_plane_namespace); settings.ok()) {
+    if (auto value = settings->Get("timeout.reconciliation")) {
+      auto seconds = ParseDurationSeconds(base::Json(*value), "capstan-cm timeout.reconciliation");
+      if (seconds.ok()) {
+        opts_.resync = std::chrono::seconds(*seconds);
+      } else {
+        CAPSTAN_LOG_WARN("{}; keeping {}s", seconds.status().message(), opts_.resync.count());
+      }
+    }
+  } else {
+    CAPSTAN_LOG_WARN("reading capstan-cm: {}", settings.status().ToString());
+  }
+  CAPSTAN_LOG_INFO("controller {} started: control-plane namespace {}, Git poll every {}s (+ up to {}s), {} status "
+                   "and {} operation workers",
+                   opts_.holder, opts_.control_plane_namespace, opts_.resync.count(), opts_.jitter.count(),
+                   opts_.status_processors, opts_.operation_processors);
+
+  kube::Reflector apps(client_, {.gvk = kApplicationGvk}, [this](const kube::ReflectorEvent& e) {
+    switch (e.type) {
+      case kube::ReflectorEventType::kReplace: {
+        std::set<std::string> listed;
+        for (const base::Json& app : e.objects) {
+          listed.insert(KeyOf(app));
+          OnApplication(app, false);
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        for (auto it = known_.begin(); it != known_.end();) it = listed.count(*it) ? std::next(it) : known_.erase(it);
+        break;
+      }
+      case kube::ReflectorEventType::kAdded:
+      case kube::ReflectorEventType::kModified:
+        OnApplication(e.object, false);
+        break;
+      case kube::ReflectorEventType::kDeleted:
+        OnApplication(e.object, true);
+        break;
+    }
+  });
+  apps.Start();
+
+  std::vector<std::thread> status_workers, operation_workers;
+  for (int i = 0; i < std::max(1, opts_.status_processors); ++i) status_workers.emplace_back([this] { StatusWorker(); });
+  for (int i = 0; i < std::max(1, opts_.operation_processors); ++i) {
+    operation_workers.emplace_back([this] { OperationWorker(); });
+  }
+
+  auto last_renew = std::chrono::steady_clock::now();
+  auto last_stats = last_renew;
+  while (!stop.stop_requested()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_renew >= kRenewEvery) {
+      base::Status renewed = presence.Renew();
+      if (!renewed.ok()) {
+        CAPSTAN_LOG_WARN("renewing the controller Lease: {}", renewed.ToString());
+        if (renewed.code() == base::StatusCode::kFailedPrecondition) (void)presence.Acquire();
+      }
+      last_renew = now;
+    }
+    if (opts_.stats_every_seconds > 0 && now - last_stats >= std::chrono::seconds(opts_.stats_every_seconds)) {
+      ControllerStats s = Stats();
+      CAPSTAN_LOG_INFO("stats: {} apps, {} refreshes ({} failed), {} auto-syncs, {} operations, {} deletion passes; "
+                       "queued: {} status, {} operation; {} operations running",
+                       s.apps, s.refreshes, s.refresh_errors, s.auto_syncs, s.operations, s.deletion_passes,
+                       s.status_waiting, s.operation_waiting, s.operation_running);
+      last_stats = now;
+    }
+  }
+
+  CAPSTAN_LOG_INFO("controller stopping");
+  apps.Stop();
+  status_queue_.ShutDown();
+  operation_queue_.ShutDown();
+  for (std::thread& t : status_workers) t.join();
+  // An operation worker may be in the middle of a long operation: it is left to the process's end;
+  // the next controller resumes the operation from the Application's status.
+  for (std::thread& t : operation_workers) t.detach();
+  (void)presence.Release();
+  return base::Status::Ok();
+}
+
+}  // namespace capstan::app

@@ -1,0 +1,117 @@
+// Copyright 2026 The capstan Authors.
+//
+// Controller: `capstan controller`, the loop that keeps clusters equal to Git (DESIGN §4, issue 7).
+// It watches Applications (a kube::Reflector over every namespace; those outside the control-plane
+// namespace only when --application-namespaces allows them, Argo CD's rule) and runs two bounded
+// pools of workers over two WorkQueues keyed "<namespace>/<name>":
+//
+//  - status workers reconcile an app: refresh it (refresh.h — render at targetRevision, compare with
+//    the live objects, write sync/health/resources/reconciledAt) when it is due (every
+//    timeout.reconciliation, 120 s by default, plus up to 60 s of jitter: the Git poll), when its spec
+//    changed since the last comparison, when `argocd.argoproj.io/refresh` is set (then removed), or
+//    when RequestRefresh asked (a managed object changed: the cache's callback); then decide
+//    automated sync (auto_sync.h) and request the operation, set or clear its SyncError, or come back
+//    when a self-heal is due;
+//  - operation workers run what an app asks for: its operation (OperationRunner, without following
+//    one another runner drives — the app comes back to the queue on its next change), or, for an app
+//    being deleted with no operation, one deletion pass (deletion.h) and again a few seconds later.
+//
+// The controller announces itself with the Lease "capstan-controller" (controller_presence.h), so
+// CLI commands leave the running to it. Everything it knows is re-read from the API server: kill it
+// at any moment and a new one goes on from the Applications' status.
+//
+// Thread safety: Run is called once; RequestRefresh and Stats from any thread.
+
+#ifndef CAPSTAN_APP_CONTROLLER_H_
+#define CAPSTAN_APP_CONTROLLER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "app/auto_sync.h"
+#include "app/live_state.h"
+#include "app/work_queue.h"
+#include "base/status.h"
+#include "health/health.h"
+#include "kube/client.h"
+#include "source/render/render.h"
+
+namespace capstan::app {
+
+struct ControllerOptions {
+  std::string control_plane_namespace = "capstan";
+  // Other namespaces whose Applications are processed: globs (`team-*`) or /regular expressions/.
+  std::vector<std::string> application_namespaces;
+  int status_processors = 4;
+  int operation_processors = 10;
+  // The Git poll; capstan-cm `timeout.reconciliation` overrides it ("0" turns polling off).
+  std::chrono::seconds resync{120};
+  std::chrono::seconds jitter{60};
+  SelfHealBackoff self_heal;
+  source::RenderOptions render;  // cache dir, credentials
+  std::string field_manager = "capstan";
+  std::string holder;            // "" = capstan/<host>/<pid>
+  health::HealthOverride* health_override = nullptr;
+  LiveSource* live = nullptr;    // the cluster cache's view; null = list from the API server
+  // Seconds between stats lines in the log; 0 = none.
+  int stats_every_seconds = 60;
+};
+
+struct ControllerStats {
+  int64_t apps = 0;             // Applications the controller processes
+  int64_t refreshes = 0;        // comparisons written
+  int64_t refresh_errors = 0;
+  int64_t auto_syncs = 0;       // operations requested by automated sync
+  int64_t operations = 0;       // operations run to their end here
+  int64_t deletion_passes = 0;
+  size_t status_waiting = 0, operation_waiting = 0, operation_running = 0;
+};
+
+class Controller {
+ public:
+  // |client| must outlive the controller.
+  Controller(kube::Client& client, ControllerOptions opts);
+
+  // Runs until |stop| is requested. kFailedPrecondition when another controller holds the presence
+  // Lease; other errors when the API server cannot be reached at start.
+  base::Status Run(std::stop_token stop);
+
+  // Queues a refresh of the Application |key| ("<namespace>/<name>") after |delay|, whatever its
+  // reconciledAt says.
+  void RequestRefresh(const std::string& key, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+
+  // The key of the Application whose instance name (tracking id, spec §1.8) is |instance|:
+  // "<app>" lives in the control-plane namespace, "<namespace>_<app>" elsewhere.
+  std::string KeyOfInstance(const std::string& instance) const;
+
+  ControllerStats Stats() const;
+
+ private:
+  void StatusWorker();
+  void OperationWorker();
+  void Reconcile(const std::string& key);
+  void Operate(const std::string& key);
+  void OnApplication(const base::Json& app, bool deleted);
+  bool Allowed(const std::string& ns) const;
+  std::chrono::seconds NextPoll() const;
+  bool TakeForced(const std::string& key);
+
+  kube::Client& client_;
+  ControllerOptions opts_;
+  WorkQueue status_queue_;
+  WorkQueue operation_queue_;
+  mutable std::mutex mu_;
+  std::set<std::string> forced_;  // keys whose next reconcile must refresh
+  std::set<std::string> known_;   // Applications seen and allowed
+  std::atomic<int64_t> refreshes_{0}, refresh_errors_{0}, auto_syncs_{0}, operations_{0}, deletion_passes_{0};
+};
+
+}  // namespace capstan::app
+
+#endif  // CAPSTAN_APP_CONTROLLER_H_
