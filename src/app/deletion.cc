@@ -355,10 +355,14 @@ base::Result<DeletionPass> DeletionRunner::Pass::Run() {
                   Join(FinalizersOf(app_)) + ")";
     return out;
   }
-  CAPSTAN_RETURN_IF_ERROR(WriteCondition(step.error));
+  // DeletionError stays while its step is retried (the next pass re-creates a failed hook), and goes
+  // when the step is done.
+  if (!step.error.empty() || step.done) CAPSTAN_RETURN_IF_ERROR(WriteCondition(step.error));
   out.progressed = step.progressed;
   if (!step.error.empty()) {
-    out.waiting = step.error;
+    // Retried when something changes (at most 2 s later), not at once.
+    out.progressed = false;
+    out.error = out.waiting = step.error;
     return out;
   }
   if (!step.done) {
@@ -432,7 +436,9 @@ base::Status DeletionRunner::Run(const AppRef& ref, std::optional<Clock::time_po
   while (true) {
     CAPSTAN_ASSIGN_OR_RETURN(DeletionPass pass, RunPass(ref));
     if (pass.gone) return base::Status::Ok();
-    if (pass.waiting != last && opts_.progress && !pass.progressed) opts_.progress(pass.waiting);
+    if (pass.waiting != last && opts_.progress && !pass.progressed) {
+      opts_.progress(pass.error.empty() ? pass.waiting : "error: " + pass.error);
+    }
     last = pass.waiting;
     for (const auto& [gvk, ns] : watch_) {
       auto res = client_.Resolve(gvk);

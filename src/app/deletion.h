@@ -25,8 +25,8 @@
 // running (that is finished first), under the app's operation Lease (operation_lease.h).
 //
 // A pass's failure (a failed hook, a render error) is written as the DeletionError condition on the
-// Application (cleared by the next pass that has none) and reported as the pass's |waiting|; only
-// "cannot talk to the cluster" is a Status.
+// Application (kept while the step is retried, cleared when the step is done) and reported as the
+// pass's |error| and |waiting|; only "cannot talk to the cluster" is a Status.
 //
 // Crash points (base/crash_point.h): "deletion:hook-created" after each hook is created,
 // "deletion:wave-deleted" after a wave's deletes, "deletion:finalizer-removed:<step>" after a
@@ -71,6 +71,7 @@ struct DeletionPass {
   bool gone = false;      // the Application no longer exists
   std::string waiting;    // why it is not finished yet ("" when gone)
   bool progressed = false;  // the pass changed something (another pass may go on at once)
+  std::string error;      // the DeletionError the pass wrote ("" when none)
 };
 
 class DeletionRunner {

@@ -243,12 +243,18 @@ TEST_F(DeletionTest, FailedPreDeleteHookIsDeletionErrorUntilFixedInGit) {
   // Nothing was deleted; the failed hook was.
   EXPECT_EQ(Count("DELETE ConfigMap"), 0);
   EXPECT_FALSE(Exists("Pod", "pre-hook"));
+  // The next pass creates it again; the condition stays while the step is retried.
+  auto again = runner.RunPass({"ns", "app"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->progressed);
+  EXPECT_EQ(App()["status"]["conditions"].size(), 1u);
 
   Write("pre.yaml", kPreHook);
   Commit();
   ASSERT_TRUE(RunToEnd().ok());
   EXPECT_EQ(fake_.Get(kApplicationGvk, "ns", "app").status().code(), base::StatusCode::kNotFound);
   EXPECT_FALSE(Exists("ConfigMap", "cm0"));
+  EXPECT_THAT(lines_, ::testing::Contains("error: PreDelete hook(s) failed: ns/pre-hook"));
 }
 
 TEST_F(DeletionTest, RestartedRunnerCreatesEachHookOnce) {
