@@ -92,175 +92,165 @@ base::Json MustCreate(kube::FakeClient& client, const base::Json& obj) {
   return created.ok() ? *created : base::Json();
 }
 
-TEST(ClusterCacheTest, FirstListKeepsManagedObjectsWholeAndOthersLean) {
-  kube::FakeClient client;
+// A cache with default options over a FakeClient, recording change calls.
+class ClusterCacheTest : public ::testing::Test {
+ protected:
+  void StartCache() {
+    cache_.OnManagedChange(rec_.Handler());
+    base::Status s = cache_.Start();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  kube::FakeClient client_;
+  Recorder rec_;  // outlives the cache, whose reflectors call it
+  ClusterCache cache_{client_, CacheOptions{}};
+};
+
+TEST_F(ClusterCacheTest, FirstListKeepsManagedObjectsWholeAndOthersLean) {
   base::Json mine = Obj("v1", "ConfigMap", "mine", "app");
   mine["data"] = {{"k", "v"}};
-  MustCreate(client, mine);
+  MustCreate(client_, mine);
   base::Json other = Obj("v1", "ConfigMap", "other");
   other["data"] = {{"k", "v"}};
-  MustCreate(client, other);
-  MustCreate(client, Obj("v1", "Event", "noise"));
-  MustCreate(client, Obj("apps/v1", "Deployment", "web", "app"));
-  MustCreate(client, Obj("apps/v1", "Deployment", "else", "app2"));
+  MustCreate(client_, other);
+  MustCreate(client_, Obj("v1", "Event", "noise"));
+  MustCreate(client_, Obj("apps/v1", "Deployment", "web", "app"));
+  MustCreate(client_, Obj("apps/v1", "Deployment", "else", "app2"));
 
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
+  StartCache();
 
-  auto managed = cache.ManagedBy("app");
+  auto managed = cache_.ManagedBy("app");
   ASSERT_EQ(managed.size(), 2u);
   EXPECT_EQ(core::ResourceKey::Of(managed[0]).Display(), "ConfigMap ns/mine");
   EXPECT_EQ(managed[0]["data"]["k"], "v");
   EXPECT_EQ(core::ResourceKey::Of(managed[1]).Display(), "apps/Deployment ns/web");
-  auto lean = cache.Get({"", "ConfigMap", "ns", "other"});
+  auto lean = cache_.Get({"", "ConfigMap", "ns", "other"});
   ASSERT_TRUE(lean.has_value());
   EXPECT_FALSE(lean->contains("data"));
-  EXPECT_FALSE(cache.Get({"", "Event", "ns", "noise"}).has_value());
-  EXPECT_FALSE(cache.Watches("", "Event"));
-  EXPECT_TRUE(cache.Watches("", "ConfigMap"));
-  EXPECT_TRUE(cache.Watches("apps", "Deployment"));
+  EXPECT_FALSE(cache_.Get({"", "Event", "ns", "noise"}).has_value());
+  EXPECT_FALSE(cache_.Watches("", "Event"));
+  EXPECT_TRUE(cache_.Watches("", "ConfigMap"));
+  EXPECT_TRUE(cache_.Watches("apps", "Deployment"));
 
-  CacheStats s = cache.Stats();
+  CacheStats s = cache_.Stats();
   EXPECT_GT(s.kinds, 10);
   EXPECT_EQ(s.objects, 4);
   EXPECT_EQ(s.managed_objects, 3);
   EXPECT_GT(s.approx_bytes, 200);
   EXPECT_EQ(s.relists, 0);
-  EXPECT_THAT(rec.calls(), IsEmpty());  // first lists are not changes
+  EXPECT_THAT(rec_.calls(), IsEmpty());  // first lists are not changes
 
   // No LIST after Start: reads are served from memory.
-  client.ClearRequests();
-  cache.ManagedBy("app");
-  cache.Get({"", "ConfigMap", "ns", "other"});
-  for (const std::string& r : client.requests()) EXPECT_THAT(r, ::testing::Not(HasSubstr("LIST"))) << r;
+  client_.ClearRequests();
+  cache_.ManagedBy("app");
+  cache_.Get({"", "ConfigMap", "ns", "other"});
+  for (const std::string& r : client_.requests()) EXPECT_THAT(r, ::testing::Not(HasSubstr("LIST"))) << r;
 }
 
-TEST(ClusterCacheTest, WatchEventsUpdateTheCacheAndCallBack) {
-  kube::FakeClient client;
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
+TEST_F(ClusterCacheTest, WatchEventsUpdateTheCacheAndCallBack) {
+  StartCache();
 
-  MustCreate(client, Obj("v1", "ConfigMap", "cm", "app"));
-  EXPECT_TRUE(rec.Saw("app ConfigMap ns/cm"));
-  EXPECT_EQ(cache.ManagedBy("app").size(), 1u);
+  MustCreate(client_, Obj("v1", "ConfigMap", "cm", "app"));
+  EXPECT_TRUE(rec_.Saw("app ConfigMap ns/cm"));
+  EXPECT_EQ(cache_.ManagedBy("app").size(), 1u);
 
-  auto patched = client.Patch({"", "v1", "ConfigMap"}, "ns", "cm", kube::PatchType::kMerge,
+  auto patched = client_.Patch({"", "v1", "ConfigMap"}, "ns", "cm", kube::PatchType::kMerge,
                               {{"data", {{"x", "1"}}}}, {});
   ASSERT_TRUE(patched.ok());
   ASSERT_TRUE(WaitFor([&] {
-    auto m = cache.ManagedBy("app");
+    auto m = cache_.ManagedBy("app");
     return m.size() == 1 && m[0].contains("data");
   }));
-  EXPECT_EQ(rec.calls().size(), 2u);
+  EXPECT_EQ(rec_.calls().size(), 2u);
 
-  MustCreate(client, Obj("v1", "ConfigMap", "unmanaged"));
-  ASSERT_TRUE(WaitFor([&] { return cache.Get({"", "ConfigMap", "ns", "unmanaged"}).has_value(); }));
+  MustCreate(client_, Obj("v1", "ConfigMap", "unmanaged"));
+  ASSERT_TRUE(WaitFor([&] { return cache_.Get({"", "ConfigMap", "ns", "unmanaged"}).has_value(); }));
 
-  ASSERT_TRUE(client.Delete({"", "v1", "ConfigMap"}, "ns", "cm", {}).ok());
-  ASSERT_TRUE(WaitFor([&] { return cache.ManagedBy("app").empty(); }));
-  EXPECT_FALSE(cache.Get({"", "ConfigMap", "ns", "cm"}).has_value());
-  EXPECT_THAT(rec.calls(), ElementsAre("app ConfigMap ns/cm", "app ConfigMap ns/cm", "app ConfigMap ns/cm"));
+  ASSERT_TRUE(client_.Delete({"", "v1", "ConfigMap"}, "ns", "cm", {}).ok());
+  ASSERT_TRUE(WaitFor([&] { return cache_.ManagedBy("app").empty(); }));
+  EXPECT_FALSE(cache_.Get({"", "ConfigMap", "ns", "cm"}).has_value());
+  EXPECT_THAT(rec_.calls(), ElementsAre("app ConfigMap ns/cm", "app ConfigMap ns/cm", "app ConfigMap ns/cm"));
 }
 
-TEST(ClusterCacheTest, TreeByOwnerReferencesAndOwnedObjectsCallBackWithTheirAppsInstance) {
-  kube::FakeClient client;
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
+TEST_F(ClusterCacheTest, TreeByOwnerReferencesAndOwnedObjectsCallBackWithTheirAppsInstance) {
+  StartCache();
 
-  base::Json deploy = MustCreate(client, Obj("apps/v1", "Deployment", "web", "app"));
-  ASSERT_TRUE(rec.Saw("app apps/Deployment ns/web"));
-  base::Json rs = MustCreate(client, OwnedBy(Obj("apps/v1", "ReplicaSet", "web-5d4"), deploy));
-  ASSERT_TRUE(rec.Saw("app apps/ReplicaSet ns/web-5d4"));
-  MustCreate(client, OwnedBy(Obj("v1", "Pod", "web-5d4-x"), rs));
-  EXPECT_TRUE(rec.Saw("app Pod ns/web-5d4-x"));
+  base::Json deploy = MustCreate(client_, Obj("apps/v1", "Deployment", "web", "app"));
+  ASSERT_TRUE(rec_.Saw("app apps/Deployment ns/web"));
+  base::Json rs = MustCreate(client_, OwnedBy(Obj("apps/v1", "ReplicaSet", "web-5d4"), deploy));
+  ASSERT_TRUE(rec_.Saw("app apps/ReplicaSet ns/web-5d4"));
+  MustCreate(client_, OwnedBy(Obj("v1", "Pod", "web-5d4-x"), rs));
+  EXPECT_TRUE(rec_.Saw("app Pod ns/web-5d4-x"));
 
-  EXPECT_THAT(cache.ChildrenOf(base::GetStringAt(deploy, "metadata/uid")),
+  EXPECT_THAT(cache_.ChildrenOf(base::GetStringAt(deploy, "metadata/uid")),
               ElementsAre(core::ResourceKey{"apps", "ReplicaSet", "ns", "web-5d4"}));
-  EXPECT_THAT(cache.ChildrenOf(base::GetStringAt(rs, "metadata/uid")),
+  EXPECT_THAT(cache_.ChildrenOf(base::GetStringAt(rs, "metadata/uid")),
               ElementsAre(core::ResourceKey{"", "Pod", "ns", "web-5d4-x"}));
   // The Pod is kept lean: enough for the tree.
-  auto pod = cache.Get({"", "Pod", "ns", "web-5d4-x"});
+  auto pod = cache_.Get({"", "Pod", "ns", "web-5d4-x"});
   ASSERT_TRUE(pod.has_value());
   EXPECT_EQ((*pod)["metadata"]["ownerReferences"][0]["uid"], rs["metadata"]["uid"]);
   EXPECT_FALSE(pod->contains("spec"));
 
   // A Pod of nobody's ReplicaSet wakes nobody.
-  base::Json stray = MustCreate(client, Obj("apps/v1", "ReplicaSet", "stray"));
-  MustCreate(client, OwnedBy(Obj("v1", "Pod", "stray-x"), stray));
-  ASSERT_TRUE(WaitFor([&] { return cache.Get({"", "Pod", "ns", "stray-x"}).has_value(); }));
-  for (const std::string& c : rec.calls()) EXPECT_THAT(c, ::testing::Not(HasSubstr("stray")));
+  base::Json stray = MustCreate(client_, Obj("apps/v1", "ReplicaSet", "stray"));
+  MustCreate(client_, OwnedBy(Obj("v1", "Pod", "stray-x"), stray));
+  ASSERT_TRUE(WaitFor([&] { return cache_.Get({"", "Pod", "ns", "stray-x"}).has_value(); }));
+  for (const std::string& c : rec_.calls()) EXPECT_THAT(c, ::testing::Not(HasSubstr("stray")));
 }
 
-TEST(ClusterCacheTest, GoneRelistDropsObjectsThatVanishedAndReportsThem) {
-  kube::FakeClient client;
-  MustCreate(client, Obj("v1", "ConfigMap", "stays", "app"));
-  MustCreate(client, Obj("v1", "ConfigMap", "vanishes", "app"));
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
-  ASSERT_EQ(cache.ManagedBy("app").size(), 2u);
+TEST_F(ClusterCacheTest, GoneRelistDropsObjectsThatVanishedAndReportsThem) {
+  MustCreate(client_, Obj("v1", "ConfigMap", "stays", "app"));
+  MustCreate(client_, Obj("v1", "ConfigMap", "vanishes", "app"));
+  StartCache();
+  ASSERT_EQ(cache_.ManagedBy("app").size(), 2u);
 
   // Keep the ConfigMap watch away (three failed reconnects, 1.4 s of back-off) while the object is
   // deleted and the event log compacted: the next watch is 410 Gone and only a relist can tell.
-  client.InjectError("WATCH", "ConfigMap", base::Status::Unavailable("injected"), 3);
-  client.CloseWatchesForTesting();
-  ASSERT_TRUE(client.Delete({"", "v1", "ConfigMap"}, "ns", "vanishes", {}).ok());
-  client.CompactForTesting();
+  client_.InjectError("WATCH", "ConfigMap", base::Status::Unavailable("injected"), 3);
+  client_.CloseWatchesForTesting();
+  ASSERT_TRUE(client_.Delete({"", "v1", "ConfigMap"}, "ns", "vanishes", {}).ok());
+  client_.CompactForTesting();
 
-  ASSERT_TRUE(WaitFor([&] { return cache.ManagedBy("app").size() == 1; }));
-  EXPECT_FALSE(cache.Get({"", "ConfigMap", "ns", "vanishes"}).has_value());
-  EXPECT_TRUE(cache.Get({"", "ConfigMap", "ns", "stays"}).has_value());
-  EXPECT_GE(cache.Stats().relists, 1);
-  EXPECT_GE(cache.Stats().errors, 1);
-  EXPECT_TRUE(rec.Saw("app ConfigMap ns/vanishes"));
-  for (const std::string& c : rec.calls()) EXPECT_THAT(c, ::testing::Not(HasSubstr("stays")));
+  ASSERT_TRUE(WaitFor([&] { return cache_.ManagedBy("app").size() == 1; }));
+  EXPECT_FALSE(cache_.Get({"", "ConfigMap", "ns", "vanishes"}).has_value());
+  EXPECT_TRUE(cache_.Get({"", "ConfigMap", "ns", "stays"}).has_value());
+  EXPECT_GE(cache_.Stats().relists, 1);
+  EXPECT_GE(cache_.Stats().errors, 1);
+  EXPECT_TRUE(rec_.Saw("app ConfigMap ns/vanishes"));
+  for (const std::string& c : rec_.calls()) EXPECT_THAT(c, ::testing::Not(HasSubstr("stays")));
 }
 
-TEST(ClusterCacheTest, ACrdCreatedAfterStartAddsItsKindAndDeletingItDropsIt) {
-  kube::FakeClient client;
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
-  EXPECT_FALSE(cache.Watches("example.com", "Widget"));
-  const int kinds_before = cache.Stats().kinds;
+TEST_F(ClusterCacheTest, ACrdCreatedAfterStartAddsItsKindAndDeletingItDropsIt) {
+  StartCache();
+  EXPECT_FALSE(cache_.Watches("example.com", "Widget"));
+  const int kinds_before = cache_.Stats().kinds;
 
-  MustCreate(client, WidgetCrd());
-  ASSERT_TRUE(WaitFor([&] { return cache.Watches("example.com", "Widget"); }));
-  EXPECT_EQ(cache.Stats().kinds, kinds_before + 1);
+  MustCreate(client_, WidgetCrd());
+  ASSERT_TRUE(WaitFor([&] { return cache_.Watches("example.com", "Widget"); }));
+  EXPECT_EQ(cache_.Stats().kinds, kinds_before + 1);
   base::Json w = Obj("example.com/v1", "Widget", "w1", "app");
   w["spec"] = {{"size", 3}};
-  MustCreate(client, w);
-  EXPECT_TRUE(rec.Saw("app example.com/Widget ns/w1"));
-  ASSERT_EQ(cache.ManagedBy("app").size(), 1u);
-  EXPECT_EQ(cache.ManagedBy("app")[0]["spec"]["size"], 3);
+  MustCreate(client_, w);
+  EXPECT_TRUE(rec_.Saw("app example.com/Widget ns/w1"));
+  ASSERT_EQ(cache_.ManagedBy("app").size(), 1u);
+  EXPECT_EQ(cache_.ManagedBy("app")[0]["spec"]["size"], 3);
 
-  ASSERT_TRUE(client.Delete({"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "", "widgets.example.com", {}).ok());
-  ASSERT_TRUE(WaitFor([&] { return !cache.Watches("example.com", "Widget"); }));
-  ASSERT_TRUE(WaitFor([&] { return cache.ManagedBy("app").empty(); }));
-  EXPECT_EQ(cache.Stats().kinds, kinds_before);
+  ASSERT_TRUE(client_.Delete({"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "", "widgets.example.com", {}).ok());
+  ASSERT_TRUE(WaitFor([&] { return !cache_.Watches("example.com", "Widget"); }));
+  ASSERT_TRUE(WaitFor([&] { return cache_.ManagedBy("app").empty(); }));
+  EXPECT_EQ(cache_.Stats().kinds, kinds_before);
 }
 
-TEST(ClusterCacheTest, CustomResourcesCreatedWithTheirCrdAreReported) {
-  kube::FakeClient client;
-  ClusterCache cache(client, CacheOptions{});
-  Recorder rec;
-  cache.OnManagedChange(rec.Handler());
-  ASSERT_TRUE(cache.Start().ok());
+TEST_F(ClusterCacheTest, CustomResourcesCreatedWithTheirCrdAreReported) {
+  StartCache();
   // Created before the cache can have started watching the kind: its first list reports it.
-  MustCreate(client, WidgetCrd());
-  MustCreate(client, Obj("example.com/v1", "Widget", "early", "app"));
-  EXPECT_TRUE(rec.Saw("app example.com/Widget ns/early"));
+  MustCreate(client_, WidgetCrd());
+  MustCreate(client_, Obj("example.com/v1", "Widget", "early", "app"));
+  EXPECT_TRUE(rec_.Saw("app example.com/Widget ns/early"));
 }
 
-TEST(ClusterCacheTest, TheFilterDecidesWhichKindsAreWatched) {
+TEST(ClusterCacheOptionsTest, TheFilterDecidesWhichKindsAreWatched) {
   kube::FakeClient client;
   MustCreate(client, Obj("v1", "ConfigMap", "cm", "app"));
   CacheOptions opts;
@@ -280,7 +270,7 @@ TEST(ClusterCacheTest, TheFilterDecidesWhichKindsAreWatched) {
   EXPECT_TRUE(WaitFor([&] { return cache.Watches("example.com", "Widget"); }));
 }
 
-TEST(ClusterCacheTest, StartTimesOutNamingTheKindsNotListed) {
+TEST(ClusterCacheOptionsTest, StartTimesOutNamingTheKindsNotListed) {
   kube::FakeClient client;
   client.InjectError("LIST", "Secret", base::Status::PermissionDenied("secrets is forbidden"), -1);
   CacheOptions opts;
