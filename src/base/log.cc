@@ -7,7 +7,9 @@
 namespace capstan::base {
 
 void InitLogging(std::string_view level, LogFormat format) {
-  auto logger = spdlog::stderr_color_mt("capstan");
+  // Called again (a command raising the level): keep the logger, change the level and format.
+  auto logger = spdlog::get("capstan");
+  if (logger == nullptr) logger = spdlog::stderr_color_mt("capstan");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(std::string(level)));
   if (format == LogFormat::kJson) {

@@ -18,7 +18,8 @@ namespace capstan::base {
 
 enum class LogFormat { kText, kJson };
 
-// Sets the level ("debug", "info", "warn", "error", "off") and format. Default: info, text.
+// Sets the level ("debug", "info", "warn", "error", "off") and format. Default: info, text. May be
+// called again to change them.
 void InitLogging(std::string_view level, LogFormat format = LogFormat::kText);
 
 // |url| with any "user:password@" removed ("https://***@host/x").

@@ -17,6 +17,7 @@ int ExitCode() { return exit_code; }
 void RegisterCommands(CLI::App& app, ClusterFlags& cluster) {
   RegisterVersion(app);
   RegisterInstall(app, cluster);
+  RegisterController(app, cluster);
   CLI::App* app_group = app.add_subcommand("app", "Work with applications");
   app_group->require_subcommand(1);
   RegisterAppManifests(*app_group);

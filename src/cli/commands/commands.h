@@ -44,6 +44,9 @@ void RegisterAppDelete(CLI::App& app_group, ClusterFlags& cluster);
 // `capstan app create|get|list|history|wait|terminate-op`.
 void RegisterAppCommands(CLI::App& app_group, ClusterFlags& cluster);
 
+// `capstan controller`: the reconcile loop (app/controller.h).
+void RegisterController(CLI::App& app, ClusterFlags& cluster);
+
 // The process exit code (0 unless a command set another).
 void SetExitCode(int code);
 int ExitCode();
