@@ -136,7 +136,13 @@ void RegisterAppDelete(CLI::App& group, ClusterFlags& cluster) {
   cmd->add_option("--cascade", f->cascade, "Delete the Application's resources too (true|false)")
       ->capture_default_str();
   cmd->add_flag("--wait", f->wait, "With a controller running: wait until the Application is gone");
-  AddRunFlags(cmd, f->run);
+  cmd->add_option("--timeout", f->run.timeout_seconds, "Give up waiting after this many seconds (0: never)")
+      ->capture_default_str();
+  cmd->add_option("--cache-dir", f->run.cache_dir, "Repository cache directory (default ~/.cache/capstan/repos)");
+  cmd->add_option("--repo-credentials", f->run.credentials_file,
+                  "Repository credentials file (default $CAPSTAN_REPOSITORIES_FILE or ~/.config/capstan/repositories.yaml)");
+  cmd->add_option("--control-plane-namespace", f->run.control_plane_namespace, "The control-plane namespace")
+      ->capture_default_str();
   cmd->callback([f, &cluster] {
     if (f->name.empty() == f->selector.empty()) {
       return Fail(base::Status::InvalidArgument("app delete: give either an Application name or -l SELECTOR"));
