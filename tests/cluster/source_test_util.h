@@ -133,8 +133,9 @@ class Daemon {
 
   // Starts |argv| and waits until |port| accepts connections. Returns false (with a test failure
   // carrying the log) when the process dies or the port stays closed for 10 s.
+  // |port| <= 0: ready when |ready_text| appears in the log instead.
   bool Start(const std::vector<std::string>& argv, const std::string& log, int port,
-             const std::map<std::string, std::string>& extra_env = {}) {
+             const std::map<std::string, std::string>& extra_env = {}, const std::string& ready_text = "") {
     log_ = log;
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
@@ -172,7 +173,7 @@ class Daemon {
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (PortAnswers(port)) return true;
+      if (port > 0 ? PortAnswers(port) : ReadFile(log).find(ready_text) != std::string::npos) return true;
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -181,7 +182,8 @@ class Daemon {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ADD_FAILURE() << argv[0] << " did not listen on port " << port << " within 10s; its log:\n" << ReadFile(log);
+    ADD_FAILURE() << argv[0] << (port > 0 ? " did not listen on port " + std::to_string(port) : " did not log " + ready_text)
+                  << " within 10s; its log:\n" << ReadFile(log);
     return false;
   }
 
