@@ -4,8 +4,8 @@
 // manages it, with the indexes the controller asks through: objects by the instance their tracking
 // annotation names, objects by uid, and children by their owners' uids (the resource tree).
 //
-// Lean vs full. An object whose tracking annotation names an instance ("<instance>:<group>/<kind>:
-// <namespace>/<name>", as Argo CD writes it) is kept as the server sent it: health and diff need all
+// Lean vs full. An object whose tracking annotation names an instance and the object itself
+// ("<instance>:<group>/<kind>:<namespace>/<name>", as Argo CD writes it) is kept as the server sent it: health and diff need all
 // of it, metadata.managedFields included (the comparison drops fields only capstan's field manager
 // owns that Git no longer sets). Any other object keeps only what the tree and lookups need:
 // apiVersion, kind, and metadata name, namespace, uid, resourceVersion, ownerReferences, labels and
@@ -50,7 +50,8 @@ class ObjectIndex {
  public:
   explicit ObjectIndex(std::string tracking_annotation);
 
-  // The instance |obj|'s tracking annotation names (the text before its first ':'), "" when none.
+  // The instance |obj|'s tracking annotation names (the text before its first ':'), "" when none or
+  // when the annotation names another object (a copy made by a controller).
   std::string InstanceOf(const base::Json& obj) const;
   // The lean form of |obj| (see the file comment).
   base::Json Lean(const base::Json& obj) const;

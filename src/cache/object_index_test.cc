@@ -64,6 +64,21 @@ TEST(ObjectIndexTest, ManagedObjectsAreKeptWholeOthersLean) {
   EXPECT_EQ(index.managed_size(), 0);
 }
 
+TEST(ObjectIndexTest, ATrackingIdCopiedFromAnotherObjectIsNotManaged) {
+  ObjectIndex index(kTracking);
+  base::Json rs = Obj("apps/v1", "ReplicaSet", "web-1", "r1");
+  rs["metadata"]["annotations"][kTracking] = "app:apps/Deployment:ns/web";  // the deployment controller copies it
+  EXPECT_EQ(index.InstanceOf(rs), "");
+  EXPECT_EQ(index.InstanceOf(Managed(Obj("apps/v1", "ReplicaSet", "web-1", "r1"), "app")), "app");
+  base::Json role = {{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "ClusterRole"}, {"metadata", {{"name", "r"}}}};
+  role["metadata"]["annotations"][kTracking] = "app:rbac.authorization.k8s.io/ClusterRole:/r";
+  EXPECT_EQ(index.InstanceOf(role), "app");
+  role["metadata"]["annotations"][kTracking] = "app";
+  EXPECT_EQ(index.InstanceOf(role), "");
+  index.Upsert(rs);
+  EXPECT_THAT(index.ManagedBy("app"), IsEmpty());
+}
+
 TEST(ObjectIndexTest, TreeAndOwnerChainInstances) {
   ObjectIndex index(kTracking);
   index.Upsert(Managed(Obj("apps/v1", "Deployment", "web", "d1"), "app"));
