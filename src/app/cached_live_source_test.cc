@@ -38,6 +38,15 @@ class CachedLiveSourceTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   void StartCache() { ASSERT_TRUE(cache_.Start().ok()); }
+  // The requests the live source made: reads. The cache's reflectors may (re)start a WATCH at any
+  // moment; those are not the live source's.
+  std::vector<std::string> Reads() {
+    std::vector<std::string> out;
+    for (const std::string& r : client_.requests()) {
+      if (r.rfind("WATCH ", 0) != 0) out.push_back(r);
+    }
+    return out;
+  }
 
   kube::FakeClient client_;
   cache::ClusterCache cache_{client_, cache::CacheOptions{}};
@@ -56,7 +65,7 @@ TEST_F(CachedLiveSourceTest, TrackedObjectsOfEveryKindAndNamespaceWithoutAList) 
   ASSERT_TRUE(live.ok()) << live.status().ToString();
   EXPECT_THAT(Keys(*live), ElementsAre("ConfigMap dest/cm", "Secret elsewhere/made-by-hand",
                                        "rbac.authorization.k8s.io/ClusterRole reader"));
-  EXPECT_THAT(client_.requests(), ElementsAre());
+  EXPECT_THAT(Reads(), ElementsAre());
 }
 
 TEST_F(CachedLiveSourceTest, TargetsNamingUntrackedObjectsAreReadInFullAndAbsentOnesCostNothing) {
@@ -74,7 +83,7 @@ TEST_F(CachedLiveSourceTest, TargetsNamingUntrackedObjectsAreReadInFullAndAbsent
   ASSERT_TRUE(live.ok()) << live.status().ToString();
   EXPECT_THAT(Keys(*live), ElementsAre("ConfigMap dest/adopt-me", "Endpoints dest/ep"));
   EXPECT_EQ((*live)[0]["data"]["k"], "v");  // the full object, not the cache's lean form
-  EXPECT_THAT(client_.requests(), ElementsAre("GET ConfigMap dest/adopt-me", "GET Endpoints dest/ep",
+  EXPECT_THAT(Reads(), ElementsAre("GET ConfigMap dest/adopt-me", "GET Endpoints dest/ep",
                                               "GET Endpoints dest/no-ep"));
 }
 
@@ -89,7 +98,7 @@ TEST_F(CachedLiveSourceTest, ATrackedObjectIsReadAtItsTargetsVersion) {
   ASSERT_TRUE(live.ok()) << live.status().ToString();
   ASSERT_EQ(live->size(), 1u);
   EXPECT_EQ((*live)[0]["apiVersion"], "autoscaling/v1");
-  EXPECT_THAT(client_.requests(), ElementsAre("GET autoscaling/HorizontalPodAutoscaler dest/hpa"));
+  EXPECT_THAT(Reads(), ElementsAre("GET autoscaling/HorizontalPodAutoscaler dest/hpa"));
 }
 
 TEST_F(CachedLiveSourceTest, ReadErrorsNameTheObject) {

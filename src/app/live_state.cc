@@ -99,7 +99,6 @@ base::Result<std::vector<base::Json>> ListLive(kube::Client& client, const std::
     if (!key.namespace_.empty()) namespaces.insert(key.namespace_);
     target_keys.insert(std::move(key));
   }
-  const std::string prefix = instance_name + ":";
   std::vector<base::Json> out;
   for (core::Gvk gvk : kinds) {
     auto resolved = client.Resolve(gvk);
@@ -121,7 +120,7 @@ base::Result<std::vector<base::Json>> ListLive(kube::Client& client, const std::
         if (!page.ok()) return page.status().Annotate("listing " + gvk.kind + (ns.empty() ? "" : " in " + ns));
         for (base::Json& item : page->items) {
           std::optional<std::string> id = core::AnnotationOf(item, kTrackingId);
-          bool ours = id && id->rfind(prefix, 0) == 0;
+          bool ours = id && core::SelfTrackedInstance(item, *id) == instance_name;
           if (ours || target_keys.count(core::ResourceKey::Of(item))) out.push_back(std::move(item));
         }
         opts.continue_token = page->continue_token;

@@ -178,7 +178,8 @@ base::Result<base::Json> OperationRunner::Run_::Go() {
   while (true) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
     if (!HasOperation(app) && !InProgress(app)) {
-      if (following_) Follow(app);
+      // Following an operation that ended (perhaps before this runner saw it run): report it.
+      if (!follow_reported.empty()) Follow(app);
       return app;
     }
     std::string runner;
@@ -217,6 +218,8 @@ void OperationRunner::Run_::Follow(const base::Json& app) {
   if (state_json == nullptr) return;
   auto state = sync::OperationStateFromJson(*state_json);
   if (!state.ok()) return;
+  // A requested operation not started yet: the state is the previous operation's.
+  if (HasOperation(app) && core::IsCompleted(state->phase)) return;
   if (!following_) {
     following_ = sync::OperationState{};
     following_->started_at_unix = state->started_at_unix;

@@ -33,23 +33,8 @@ ObjectIndex::ObjectIndex(std::string tracking_annotation) : tracking_annotation_
 std::string ObjectIndex::InstanceOf(const base::Json& obj) const {
   std::optional<std::string> id = core::AnnotationOf(obj, tracking_annotation_);
   if (!id) return "";
-  // "<instance>:<group>/<kind>:<namespace>/<name>", and it must name |obj| itself: controllers copy
-  // annotations to what they make (a Deployment's ReplicaSets carry its tracking id), and those copies
-  // are not managed (Argo CD's isSelfReferencedObj).
-  size_t c1 = id->find(':');
-  size_t c2 = c1 == std::string::npos ? c1 : id->find(':', c1 + 1);
-  if (c2 == std::string::npos) return "";
-  std::string_view gk = std::string_view(*id).substr(c1 + 1, c2 - c1 - 1);
-  std::string_view nn = std::string_view(*id).substr(c2 + 1);
-  size_t s1 = gk.find('/'), s2 = nn.find('/');
-  if (s1 == std::string_view::npos || s2 == std::string_view::npos) return "";
-  core::ResourceKey key = core::ResourceKey::Of(obj);
-  std::string_view ns = nn.substr(0, s2);
-  if (gk.substr(0, s1) != key.group || gk.substr(s1 + 1) != key.kind || nn.substr(s2 + 1) != key.name ||
-      (!key.namespace_.empty() && ns != key.namespace_)) {
-    return "";
-  }
-  return id->substr(0, c1);
+  // It must name |obj| itself (a Deployment's ReplicaSets carry a copy).
+  return core::SelfTrackedInstance(obj, *id);
 }
 
 base::Json ObjectIndex::Lean(const base::Json& obj) const {

@@ -288,4 +288,24 @@ SyncAnnotations ParseSyncAnnotations(const base::Json& obj) {
   return out;
 }
 
+std::string SelfTrackedInstance(const base::Json& obj, std::string_view id) {
+  size_t c1 = id.find(':');
+  size_t c2 = c1 == std::string_view::npos ? c1 : id.find(':', c1 + 1);
+  if (c2 == std::string_view::npos) return "";
+  std::string_view gk = id.substr(c1 + 1, c2 - c1 - 1);
+  std::string_view nn = id.substr(c2 + 1);
+  size_t s1 = gk.find('/'), s2 = nn.find('/');
+  if (s1 == std::string_view::npos || s2 == std::string_view::npos) return "";
+  const std::string_view ns = nn.substr(0, s2);
+  const std::string api_version = base::GetString(obj, "apiVersion");
+  const size_t slash = api_version.find('/');
+  const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
+  const std::string obj_ns = base::GetStringAt(obj, "metadata/namespace");
+  if (gk.substr(0, s1) != group || gk.substr(s1 + 1) != base::GetString(obj, "kind") ||
+      nn.substr(s2 + 1) != base::GetStringAt(obj, "metadata/name") || (!obj_ns.empty() && ns != obj_ns)) {
+    return "";
+  }
+  return std::string(id.substr(0, c1));
+}
+
 }  // namespace capstan::core

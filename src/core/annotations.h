@@ -99,6 +99,12 @@ struct SyncAnnotations {
 // The value of annotation |key| of |obj|, or nullopt when absent (an empty value is present).
 std::optional<std::string> AnnotationOf(const base::Json& obj, std::string_view key);
 
+// The instance (Application) a tracking id |id| ("<instance>:<group>/<kind>:<namespace>/<name>", spec
+// §1.8) gives |obj|, or "" when the id is malformed or names another object: controllers copy
+// annotations to what they make (a Deployment's ReplicaSets carry its tracking id), and those copies
+// are not managed (Argo CD's isSelfReferencedObj).
+std::string SelfTrackedInstance(const base::Json& obj, std::string_view id);
+
 // Parses the annotations of |obj| (a Kubernetes object; missing metadata is fine).
 SyncAnnotations ParseSyncAnnotations(const base::Json& obj);
 
