@@ -7,6 +7,7 @@
 #include "app/lease_holder.h"
 #include "base/json.h"
 #include "base/time.h"
+#include "source/glob.h"
 
 namespace capstan::app {
 
@@ -18,21 +19,9 @@ bool NamespaceMatches(const std::string& pattern, const std::string& ns) {
       return false;
     }
   }
-  // Glob: '*' any run, '?' one character.
-  size_t p = 0, n = 0, star = std::string::npos, mark = 0;
-  while (n < ns.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == ns[n])) {
-      ++p, ++n;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++, mark = n;
-    } else if (star != std::string::npos) {
-      p = star + 1, n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  // Argo CD matches --application-namespaces with util/glob (gobwas/glob, no separators).
+  auto glob = source::Glob::Compile(pattern);
+  return glob.ok() && glob->Match(ns);
 }
 
 base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,

@@ -32,7 +32,7 @@ inline constexpr char kApplicationNamespacesAnnotation[] = "capstan.dev/applicat
 base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
                                        const std::string& app_namespace = "");
 
-// True when |ns| matches |pattern|: a glob with `*` and `?`, or a regular expression between slashes
+// True when |ns| matches |pattern|: a glob (source/glob.h) or a regular expression between slashes
 // (--application-namespaces, Argo CD's rule).
 bool NamespaceMatches(const std::string& pattern, const std::string& ns);
 

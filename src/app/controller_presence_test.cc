@@ -52,6 +52,7 @@ TEST(ControllerPresenceTest, NamespacePatterns) {
   EXPECT_TRUE(NamespaceMatches("*", "anything"));
   EXPECT_TRUE(NamespaceMatches("team-*", "team-"));
   EXPECT_TRUE(NamespaceMatches("t?am-*-x", "team-a-b-x"));
+  EXPECT_TRUE(NamespaceMatches("{dev,prod}-*", "prod-eu"));
   EXPECT_FALSE(NamespaceMatches("team-*", "teams"));
   EXPECT_TRUE(NamespaceMatches("/^a|b$/", "b"));
   EXPECT_FALSE(NamespaceMatches("/[/", "x"));  // a bad expression matches nothing
