@@ -118,7 +118,9 @@ class DeletionTest : public ::testing::Test {
       ASSERT_TRUE(fake_.Create(o, {}).ok());
     }
     ASSERT_TRUE(SyncDeletionHookFinalizers(fake_, App(), rendered->objects).ok());
-    if (delete_app) ASSERT_TRUE(fake_.Delete(kApplicationGvk, "ns", "app", {}).ok());
+    if (delete_app) {
+      ASSERT_TRUE(fake_.Delete(kApplicationGvk, "ns", "app", {}).ok());
+    }
     fake_.ClearRequests();
   }
 

@@ -301,8 +301,10 @@ std::string SelfTrackedInstance(const base::Json& obj, std::string_view id) {
   const size_t slash = api_version.find('/');
   const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
   const std::string obj_ns = base::GetStringAt(obj, "metadata/namespace");
+  // An empty name: the object was made from a generateName target (a hook the engine named).
+  const std::string_view name = nn.substr(s2 + 1);
   if (gk.substr(0, s1) != group || gk.substr(s1 + 1) != base::GetString(obj, "kind") ||
-      nn.substr(s2 + 1) != base::GetStringAt(obj, "metadata/name") || (!obj_ns.empty() && ns != obj_ns)) {
+      (!name.empty() && name != base::GetStringAt(obj, "metadata/name")) || (!obj_ns.empty() && ns != obj_ns)) {
     return "";
   }
   return std::string(id.substr(0, c1));

@@ -102,7 +102,8 @@ std::optional<std::string> AnnotationOf(const base::Json& obj, std::string_view 
 // The instance (Application) a tracking id |id| ("<instance>:<group>/<kind>:<namespace>/<name>", spec
 // §1.8) gives |obj|, or "" when the id is malformed or names another object: controllers copy
 // annotations to what they make (a Deployment's ReplicaSets carry its tracking id), and those copies
-// are not managed (Argo CD's isSelfReferencedObj).
+// are not managed (Argo CD's isSelfReferencedObj). An id with no name matches any name (an object
+// created from a generateName target).
 std::string SelfTrackedInstance(const base::Json& obj, std::string_view id);
 
 // Parses the annotations of |obj| (a Kubernetes object; missing metadata is fine).

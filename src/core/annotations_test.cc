@@ -160,3 +160,29 @@ TEST(SyncTypesTest, RoundTripNames) {
 
 }  // namespace
 }  // namespace capstan::core
+
+namespace capstan::core {
+namespace {
+
+TEST(SelfTrackedInstanceTest, TheIdMustNameTheObjectItself) {
+  base::Json deploy = base::Json::parse(
+      R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "ns"}})");
+  EXPECT_EQ(SelfTrackedInstance(deploy, "guestbook:apps/Deployment:ns/web"), "guestbook");
+  // A ReplicaSet carrying its Deployment's copied id is not managed.
+  base::Json rs = base::Json::parse(
+      R"({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-5d8f", "namespace": "ns"}})");
+  EXPECT_EQ(SelfTrackedInstance(rs, "guestbook:apps/Deployment:ns/web"), "");
+  // Cluster-scoped objects carry the destination namespace in their id.
+  base::Json role = base::Json::parse(
+      R"({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}})");
+  EXPECT_EQ(SelfTrackedInstance(role, "ns_app:rbac.authorization.k8s.io/ClusterRole:dest/r"), "ns_app");
+  // A hook made from a generateName target: no name in the id.
+  base::Json hook = base::Json::parse(
+      R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "3a6b1c6-presync-17", "namespace": "ns"}})");
+  EXPECT_EQ(SelfTrackedInstance(hook, "app:/Pod:ns/"), "app");
+  EXPECT_EQ(SelfTrackedInstance(hook, "app:/Pod:other/"), "");
+  EXPECT_EQ(SelfTrackedInstance(deploy, "no-colons"), "");
+}
+
+}  // namespace
+}  // namespace capstan::core
