@@ -91,8 +91,9 @@ TEST_F(ClusterCacheTest, ManagedObjectsTheirTreeChangesAndDeletions) {
   EXPECT_THAT(Displays(cache.ManagedBy(instance())),
               ::testing::ElementsAre("ConfigMap " + ns() + "/settings", "apps/Deployment " + ns() + "/web"));
   EXPECT_EQ(cache.ManagedBy(instance())[0]["data"]["v"], "1");  // managed: kept whole
-  EXPECT_TRUE(calls.Has(instance() + " ConfigMap " + ns() + "/settings"));
-  EXPECT_TRUE(calls.Has(instance() + " apps/Deployment " + ns() + "/web"));
+  // The handler runs right after the index is updated, on the reflector's thread: wait for it.
+  EXPECT_TRUE(WaitFor([&] { return calls.Has(instance() + " ConfigMap " + ns() + "/settings"); }, 5s));
+  EXPECT_TRUE(WaitFor([&] { return calls.Has(instance() + " apps/Deployment " + ns() + "/web"); }, 5s));
 
   // The tree: the Deployment's ReplicaSet, the ReplicaSet's Pod (made by the controller-manager).
   std::vector<core::ResourceKey> replicasets;
@@ -112,7 +113,7 @@ TEST_F(ClusterCacheTest, ManagedObjectsTheirTreeChangesAndDeletions) {
   EXPECT_EQ(pods[0].kind, "Pod");
   EXPECT_TRUE(WaitFor([&] { return calls.Has(instance() + " " + pods[0].Display()); }, 5s))
       << "the Pod of the managed Deployment calls back with the Deployment's instance";
-  EXPECT_TRUE(calls.Has(instance() + " " + replicasets[0].Display()));
+  EXPECT_TRUE(WaitFor([&] { return calls.Has(instance() + " " + replicasets[0].Display()); }, 5s));
 
   // A change calls back and shows in the cache.
   const std::string cm_call = instance() + " ConfigMap " + ns() + "/settings";
