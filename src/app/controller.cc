@@ -10,9 +10,11 @@
 #include "app/controller_presence.h"
 #include "app/deletion.h"
 #include "app/lease_holder.h"
+#include "app/operation_lease.h"
 #include "app/operation_runner.h"
 #include "app/refresh.h"
 #include "app/settings.h"
+#include "base/crash_point.h"
 #include "base/log.h"
 #include "kube/reflector.h"
 #include "sync/operation_state.h"
@@ -114,6 +116,11 @@ bool Controller::TakeForced(const std::string& key) {
   return forced_.erase(key) > 0;
 }
 
+bool Controller::FirstLook(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return looked_at_.insert(key).second;
+}
+
 ControllerStats Controller::Stats() const {
   ControllerStats s;
   {
@@ -140,6 +147,7 @@ void Controller::OnApplication(const base::Json& app, bool deleted) {
     if (deleted) {
       known_.erase(key);
       forced_.erase(key);
+      looked_at_.erase(key);
       return;
     }
     known_.insert(key);
@@ -176,11 +184,19 @@ void Controller::Reconcile(const std::string& key) {
   if (auto at = sync::ParseTime(base::GetStringAt(app, "status/reconciledAt"), "reconciledAt"); at.ok()) {
     due = opts_.resync.count() > 0 && NowUnix() - *at >= opts_.resync.count();
   }
+  if (due || FirstLook(key)) {
+    // No operation runs: a Lease left by a runner that died after its operation's last write goes.
+    OperationLease lease(client_, ref->namespace_, ref->name, opts_.holder);
+    if (base::Status s = lease.ReleaseAbandoned(); !s.ok()) {
+      CAPSTAN_LOG_WARN("Application {}: releasing an abandoned operation Lease: {}", key, s.ToString());
+    }
+  }
   if (forced || annotated || due || SpecChanged(app)) {
     RefreshOptions ro{.render = opts_.render, .health_override = opts_.health_override, .live = opts_.live};
     ro.render.control_plane_namespace = opts_.control_plane_namespace;
     auto refreshed = Refresh(client_, *ref, ro);
     if (refreshed.ok()) {
+      base::CrashPoint("controller:refreshed");
       ++refreshes_;
       app = std::move(*refreshed);
       CAPSTAN_LOG_INFO("Application {}: refreshed ({}, {})", key, base::GetStringAt(app, "status/sync/status"),
@@ -237,6 +253,7 @@ void Controller::Reconcile(const std::string& key) {
   if (d.kind == AutoSyncDecision::Kind::kSync) {
     base::Status requested = RequestOperation(client_, *ref, *d.operation);
     if (requested.ok()) {
+      base::CrashPoint("controller:auto-sync-requested");
       ++auto_syncs_;
       CAPSTAN_LOG_INFO("Application {}: auto-sync to {} requested ({}{})", key, d.operation->sync.revision,
                        d.operation->sync.self_heal_attempts > 0 ? "self-heal attempt " : "full sync",
@@ -282,7 +299,9 @@ void Controller::Operate(const std::string& key) {
                        base::GetStringAt(*ran, "status/operationState/message"));
       status_queue_.Add(key);  // decide auto-sync (a failed attempt's SyncError) now
     }
-    // Else another runner holds the Lease: its writes bring the app back to this queue.
+    // Else another runner holds the Lease. Its writes bring the app back to this queue; if it died,
+    // its Lease expires (15 s) and a later look takes the operation over.
+    operation_queue_.Add(key, kRetryLater);
     return;
   }
   if (Deleting(*got)) {
@@ -328,7 +347,19 @@ void Controller::OperationWorker() {
 
 base::Status Controller::Run(std::stop_token stop) {
   ControllerPresence presence(client_, opts_.control_plane_namespace, opts_.holder, opts_.application_namespaces);
-  CAPSTAN_RETURN_IF_ERROR(presence.Acquire());
+  // Another controller of this namespace (or a dead one on another host, until its Lease expires):
+  // wait for the Lease rather than run beside it.
+  for (std::string waiting_for;;) {
+    base::Status acquired = presence.Acquire();
+    if (acquired.ok()) break;
+    if (acquired.code() != base::StatusCode::kFailedPrecondition) return acquired;
+    if (waiting_for != acquired.message()) {
+      waiting_for = acquired.message();
+      CAPSTAN_LOG_WARN("waiting for the controller Lease: {}", waiting_for);
+    }
+    for (int i = 0; i < 10 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (stop.stop_requested()) return base::Status::Ok();
+  }
   if (auto settings = LoadSettings(client_, opts_.control_plane_namespace); settings.ok()) {
     if (auto value = settings->Get("timeout.reconciliation")) {
       auto seconds = ParseDurationSeconds(base::Json(*value), "capstan-cm timeout.reconciliation");

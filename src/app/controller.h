@@ -13,12 +13,18 @@
 //    automated sync (auto_sync.h) and request the operation, set or clear its SyncError, or come back
 //    when a self-heal is due;
 //  - operation workers run what an app asks for: its operation (OperationRunner, without following
-//    one another runner drives — the app comes back to the queue on its next change), or, for an app
+//    one another runner drives — the app comes back to the queue on its next change, or 5 s later,
+//    so the operation of a runner that died is taken over once its Lease expires), or, for an app
 //    being deleted with no operation, one deletion pass (deletion.h) and again a few seconds later.
 //
 // The controller announces itself with the Lease "capstan-controller" (controller_presence.h), so
-// CLI commands leave the running to it. Everything it knows is re-read from the API server: kill it
-// at any moment and a new one goes on from the Applications' status.
+// CLI commands leave the running to it; a second controller of the same namespace waits for that
+// Lease. Everything it knows is re-read from the API server: kill it at any moment and a new one goes
+// on from the Applications' status. Crash points (base/crash_point.h) of its own:
+// `controller:refreshed` (a refresh's status written, before the auto-sync decision) and
+// `controller:auto-sync-requested` (the operation written, before it is queued); its operations and
+// deletions reach the runner's (`write:*`, `written:*`, `hook-created`) and the deletion's
+// (`deletion:*`). tests/cluster/controller_crash_test.cc kills it at each and restarts it.
 //
 // Thread safety: Run is called once; RequestRefresh and Stats from any thread.
 
@@ -101,14 +107,17 @@ class Controller {
   bool Allowed(const std::string& ns) const;
   std::chrono::seconds NextPoll() const;
   bool TakeForced(const std::string& key);
+  // True the first time this process reconciles |key|.
+  bool FirstLook(const std::string& key);
 
   kube::Client& client_;
   ControllerOptions opts_;
   WorkQueue status_queue_;
   WorkQueue operation_queue_;
   mutable std::mutex mu_;
-  std::set<std::string> forced_;  // keys whose next reconcile must refresh
-  std::set<std::string> known_;   // Applications seen and allowed
+  std::set<std::string> forced_;     // keys whose next reconcile must refresh
+  std::set<std::string> looked_at_;  // keys reconciled since the start
+  std::set<std::string> known_;      // Applications seen and allowed
   std::atomic<int64_t> refreshes_{0}, refresh_errors_{0}, auto_syncs_{0}, operations_{0}, deletion_passes_{0};
 };
 

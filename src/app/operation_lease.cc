@@ -61,17 +61,28 @@ base::Status OperationLease::Acquire() {
     return Write(nullptr);
   }
   const std::string holder = base::GetStringAt(*live, "spec/holderIdentity");
-  if (holder != holder_) {
-    base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(*live, "spec/renewTime"));
-    int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
-    bool expired = !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros() ||
-                   HolderIsDeadLocalProcess(holder);  // a crashed CLI on this host: no need to wait
-    if (!expired) {
-      return base::Status::FailedPrecondition("the operation is being run by " + holder + " (lease " + namespace_ +
-                                              "/" + name_ + ")");
-    }
+  if (holder != holder_ && !Abandoned(*live)) {
+    return base::Status::FailedPrecondition("the operation is being run by " + holder + " (lease " + namespace_ +
+                                            "/" + name_ + ")");
   }
   return Write(&*live);
+}
+
+bool OperationLease::Abandoned(const base::Json& live) const {
+  base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(live, "spec/renewTime"));
+  int64_t duration_s = live.value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
+  return !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros() ||
+         HolderIsDeadLocalProcess(base::GetStringAt(live, "spec/holderIdentity"));  // a crashed CLI on this host
+}
+
+base::Status OperationLease::ReleaseAbandoned() {
+  base::Result<base::Json> live = client_.Get(kLease, namespace_, name_);
+  if (!live.ok()) return live.status().IsNotFound() ? base::Status() : live.status();
+  if (!Abandoned(*live)) return base::Status();
+  kube::DeleteOptions opts;
+  opts.precondition_resource_version = base::GetStringAt(*live, "metadata/resourceVersion");
+  base::Status s = client_.Delete(kLease, namespace_, name_, opts);
+  return s.IsNotFound() || s.IsConflict() ? base::Status() : s;
 }
 
 base::Status OperationLease::Renew() {

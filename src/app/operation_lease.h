@@ -49,11 +49,17 @@ class OperationLease {
   base::Status Renew();
   // Deletes the Lease if this holder still holds it. OK when it is already gone.
   base::Status Release();
+  // Deletes the Lease when its holder is gone (it expired, or its holder is a dead process of this
+  // host): a runner that died between the operation's last write and its release leaves one behind.
+  // OK when there is none or its holder is alive. REQUIRES: no operation of the app is running.
+  base::Status ReleaseAbandoned();
 
   const std::string& name() const { return name_; }
 
  private:
   base::Status Write(const base::Json* live);
+  // True when |live|'s holder can no longer be running: expired, or a dead process of this host.
+  bool Abandoned(const base::Json& live) const;
 
   kube::Client& client_;
   std::string namespace_;

@@ -47,5 +47,19 @@ TEST_F(LeaseTest, ExpiredLeaseIsTakenOverAndTheOldHolderLearnsIt) {
   EXPECT_TRUE(fake_.Get({"coordination.k8s.io", "v1", "Lease"}, "capstan", "capstan-op-app").status().IsNotFound());
 }
 
+TEST_F(LeaseTest, AnAbandonedLeaseIsReleasedByOthersAndALiveOneIsKept) {
+  const core::Gvk lease_gvk{"coordination.k8s.io", "v1", "Lease"};
+  OperationLease dead(fake_, "capstan", "app", "runner-a", Clock());
+  OperationLease other(fake_, "capstan", "app", "controller", Clock());
+  EXPECT_TRUE(other.ReleaseAbandoned().ok());  // none: nothing to do
+  ASSERT_TRUE(dead.Acquire().ok());
+  now_ += 5'000'000;
+  EXPECT_TRUE(other.ReleaseAbandoned().ok());
+  EXPECT_TRUE(fake_.Get(lease_gvk, "capstan", "capstan-op-app").ok()) << "a live holder's Lease was deleted";
+  now_ += 11'000'000;  // not renewed for 16 s
+  EXPECT_TRUE(other.ReleaseAbandoned().ok());
+  EXPECT_TRUE(fake_.Get(lease_gvk, "capstan", "capstan-op-app").status().IsNotFound());
+}
+
 }  // namespace
 }  // namespace capstan::app

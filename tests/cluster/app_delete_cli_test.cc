@@ -25,6 +25,7 @@
 #include "base/subprocess.h"
 #include "cli_test_util.h"
 #include "core/gvk.h"
+#include "crash_test_util.h"
 #include "kube/client.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
@@ -209,16 +210,9 @@ TEST_P(AppDeleteCrashTest, ResumesAndCreatesEachHookOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Deletion, AppDeleteCrashTest,
-                         ::testing::Values("deletion:hook-created", "deletion:hook-created:2",
-                                           "deletion:finalizer-removed:pre-delete", "deletion:wave-deleted",
-                                           "deletion:wave-deleted:2", "deletion:finalizer-removed:resources",
-                                           "deletion:finalizer-removed:post-delete",
-                                           "deletion:finalizer-removed:pre-delete-cleanup",
-                                           "deletion:finalizer-removed:post-delete-cleanup"),
+                         ::testing::ValuesIn(crash_testing::kDeletionCrashPoints),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name;
-                           for (char c : info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
+                           return crash_testing::ParamName(info.param);
                          });
 
 }  // namespace

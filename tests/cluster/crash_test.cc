@@ -50,6 +50,7 @@
 #include "core/gvk.h"
 #include "kube/api_error.h"
 #include "kube/client.h"
+#include "crash_test_util.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
 
@@ -60,17 +61,20 @@ using Clock = std::chrono::steady_clock;
 using source_testing::GitCmd;
 using source_testing::ScratchDir;
 using source_testing::WriteFile;
+using crash_testing::AddedCounter;
+using crash_testing::Finally;
+using crash_testing::PointName;
+using crash_testing::SyncEndProblems;
+using crash_testing::Tail;
+using crash_testing::WriteFourWaveApp;
+using crash_testing::kApplicationGvk;
+using crash_testing::kLeaseGvk;
+using crash_testing::kNamespaceGvk;
+using crash_testing::kPodGvk;
 using ::testing::HasSubstr;
 
-const core::Gvk kPodGvk{"", "v1", "Pod"};
-const core::Gvk kConfigMapGvk{"", "v1", "ConfigMap"};
-const core::Gvk kLeaseGvk{"coordination.k8s.io", "v1", "Lease"};
-const core::Gvk kApplicationGvk{"argoproj.io", "v1alpha1", "Application"};
-const core::Gvk kNamespaceGvk{"", "v1", "Namespace"};
-constexpr char kHookFinalizer[] = "argocd.argoproj.io/hook-finalizer";
 constexpr char kAppName[] = "app";
 constexpr char kLeaseName[] = "capstan-op-app";
-const std::vector<std::string> kHooks = {"pre-hook", "sync-hook", "post-hook"};
 
 std::string CapstanBinary() {
   const char* bin = std::getenv("CAPSTAN_BIN");
@@ -109,76 +113,6 @@ CliRun Capstan(const std::vector<std::string>& args, const std::string& crash_at
   return run;
 }
 
-// The last |n| characters of |s|.
-std::string Tail(const std::string& s, size_t n = 4000) { return s.size() <= n ? s : "..." + s.substr(s.size() - n); }
-
-// Counts ADDED watch events per object name of one kind in one namespace, from the resourceVersion of
-// a list taken in the constructor (so nothing created after construction is missed), reconnecting from
-// the last resourceVersion seen when the server closes the stream.
-class AddedCounter {
- public:
-  AddedCounter(kube::Client& client, const std::string& ns, const core::Gvk& gvk) {
-    auto list = client.List(gvk, ns, {});
-    if (!list.ok()) {
-      ADD_FAILURE() << "listing " << gvk.kind << " in " << ns << ": " << list.status().ToString();
-      return;
-    }
-    std::string from = list->resource_version;
-    thread_ = std::jthread([this, &client, ns, gvk, from](std::stop_token stop) {
-      std::string rv = from;
-      while (!stop.stop_requested()) {
-        kube::WatchOptions opts;
-        opts.resource_version = rv;
-        opts.allow_bookmarks = true;
-        base::Status s = client.Watch(gvk, ns, opts, [this, &rv](const kube::WatchEvent& ev) {
-          std::string v = base::GetStringAt(ev.object, "metadata/resourceVersion");
-          if (!v.empty()) rv = v;
-          if (ev.type == kube::WatchEventType::kAdded) {
-            std::lock_guard<std::mutex> lock(mu_);
-            ++added_[base::GetStringAt(ev.object, "metadata/name")];
-          }
-          return true;
-        }, stop);
-        if (stop.stop_requested()) return;
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu_);
-          errors_ += s.ToString() + "; ";
-          if (kube::IsGone(s)) {
-            broken_ = true;  // events were lost: the counts cannot be trusted
-            return;
-          }
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    });
-  }
-
-  int Added(const std::string& name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = added_.find(name);
-    return it == added_.end() ? 0 : it->second;
-  }
-  bool broken() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return broken_;
-  }
-  std::string Describe() {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::ostringstream os;
-    for (const auto& [name, n] : added_) os << name << "=" << n << " ";
-    if (added_.empty()) os << "(no ADDED events) ";
-    if (!errors_.empty()) os << "[watch errors: " << errors_ << "]";
-    return os.str();
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, int> added_;  // guarded by mu_
-  std::string errors_;                // guarded by mu_
-  bool broken_ = false;               // guarded by mu_
-  std::jthread thread_;               // last: stopped and joined before the rest goes away
-};
-
 struct CrashCase {
   std::string test_name;    // the GoogleTest parameter name: Crash/CrashTest.Resumes/<test_name>
   std::string point;        // CAPSTAN_CRASH_AT
@@ -186,46 +120,7 @@ struct CrashCase {
   int64_t retry_count = 0;  // the final operationState.retryCount: retries saved before the crash
 };
 
-// "write:step:2" -> "write:step"; "write:start" stays.
-std::string PointName(const std::string& point) {
-  size_t colon = point.rfind(':');
-  if (colon == std::string::npos || colon + 1 == point.size()) return point;
-  for (size_t i = colon + 1; i < point.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(point[i]))) return point;
-  }
-  return point.substr(0, colon);
-}
-
-// Runs |f| when it goes out of scope.
-class Finally {
- public:
-  explicit Finally(std::function<void()> f) : f_(std::move(f)) {}
-  ~Finally() { f_(); }
-  Finally(const Finally&) = delete;
-  Finally& operator=(const Finally&) = delete;
-
- private:
-  std::function<void()> f_;
-};
-
 std::ostream& operator<<(std::ostream& os, const CrashCase& c) { return os << c.point; }
-
-std::string ConfigMap(const std::string& name, int wave, const std::string& ns = "") {
-  std::string out = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n";
-  if (!ns.empty()) out += "  namespace: " + ns + "\n";
-  out += "  annotations:\n    argocd.argoproj.io/sync-wave: \"" + std::to_string(wave) + "\"\ndata:\n  wave: \"" +
-         std::to_string(wave) + "\"\n";
-  return out;
-}
-
-// A hook Pod capstan-localnode runs to success after |run_seconds|; default delete policy.
-std::string HookPod(const std::string& name, const std::string& hook, int wave, const std::string& run_seconds) {
-  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name +
-         "\n  annotations:\n    argocd.argoproj.io/hook: " + hook + "\n    argocd.argoproj.io/sync-wave: \"" +
-         std::to_string(wave) + "\"\n    localnode.capstan.dev/run-seconds: \"" + run_seconds +
-         "\"\nspec:\n  restartPolicy: Never\n  containers:\n    - name: main\n      image: busybox\n"
-         "      command: [\"true\"]\n";
-}
 
 class CrashTest : public testing::ClusterTest, public ::testing::WithParamInterface<CrashCase> {
  protected:
@@ -242,24 +137,12 @@ class CrashTest : public testing::ClusterTest, public ::testing::WithParamInterf
     ClusterTest::TearDown();
   }
 
-  // The repository: ConfigMaps cm-w<wave>-a/b in waves 0-3, hooks pre-hook (PreSync), sync-hook (Sync,
-  // wave 2, runs 1 s so some steps see it Running) and post-hook (PostSync). With |retry|, also a
-  // ConfigMap in the namespace extra_ns_, which does not exist yet.
+  // The repository: the 4-wave application (crash_test_util.h); with |retry|, also a ConfigMap in the
+  // namespace extra_ns_, which does not exist yet.
   void MakeRepo(bool retry) {
     repo_ = scratch_ / "repo";
-    for (int wave = 0; wave < 4; ++wave) {
-      for (const char* suffix : {"a", "b"}) {
-        std::string name = "cm-w" + std::to_string(wave) + "-" + suffix;
-        WriteFile(repo_ + "/" + name + ".yaml", ConfigMap(name, wave));
-      }
-    }
-    WriteFile(repo_ + "/pre-hook.yaml", HookPod("pre-hook", "PreSync", 0, "0.5"));
-    WriteFile(repo_ + "/sync-hook.yaml", HookPod("sync-hook", "Sync", 2, "1"));
-    WriteFile(repo_ + "/post-hook.yaml", HookPod("post-hook", "PostSync", 0, "0.5"));
-    if (retry) {
-      extra_ns_ = ns() + "-x";
-      WriteFile(repo_ + "/elsewhere.yaml", ConfigMap("cm-elsewhere", 0, extra_ns_));
-    }
+    if (retry) extra_ns_ = ns() + "-x";
+    WriteFourWaveApp(repo_, extra_ns_);
     GitCmd(repo_, {"init", "-q"});
     GitCmd(repo_, {"add", "-A"});
     GitCmd(repo_, {"commit", "-q", "-m", "crash test fixture"});
@@ -345,63 +228,11 @@ TEST_P(CrashTest, Resumes) {
   ASSERT_TRUE(app.ok() && app->is_object()) << "re-run stdout is not the Application: " << Tail(rerun.stdout_text, 1500);
   const base::Json state = app->value("status", base::Json::object()).value("operationState", base::Json::object());
   final_app = state.dump(1);
-  EXPECT_EQ(base::GetString(state, "phase"), "Succeeded") << "message: " << base::GetString(state, "message");
   EXPECT_EQ(state.value("retryCount", int64_t{0}), c.retry_count)
       << "retryCount: the retries the saved state recorded before the crash";
-  std::map<std::string, std::string> hook_phase;
-  for (const base::Json& r : state.value("syncResult", base::Json::object()).value("resources", base::Json::array())) {
-    if (!base::GetString(r, "hookType").empty()) hook_phase[base::GetString(r, "name")] = base::GetString(r, "hookPhase");
-  }
-  for (const std::string& hook : kHooks) EXPECT_EQ(hook_phase[hook], "Succeeded") << "hookPhase of " << hook;
 
-  // 3. Each hook Pod was created exactly once (the watch may lag the re-run's exit a little).
-  WaitFor(
-      [&] {
-        for (const std::string& hook : kHooks) {
-          if (pods.Added(hook) < 1) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_FALSE(pods.broken()) << "the Pod watch lost events: " << pods.Describe();
-  for (const std::string& hook : kHooks) {
-    EXPECT_EQ(pods.Added(hook), 1) << "ADDED watch events of Pod " << hook << "; all: " << pods.Describe();
-  }
-
-  // 4. No object of the app keeps the hook finalizer.
-  std::vector<std::string> namespaces = {ns()};
-  if (!extra_ns_.empty()) namespaces.push_back(extra_ns_);
-  for (const std::string& namespace_ : namespaces) {
-    for (const core::Gvk& gvk : {kPodGvk, kConfigMapGvk}) {
-      auto list = client().List(gvk, namespace_, {});
-      ASSERT_TRUE(list.ok()) << list.status().ToString();
-      for (const base::Json& obj : list->items) {
-        for (const base::Json& f : obj["metadata"].value("finalizers", base::Json::array())) {
-          EXPECT_FALSE(f.is_string() && f.get<std::string>() == kHookFinalizer)
-              << gvk.kind << " " << base::GetStringAt(obj, "metadata/name") << " still carries " << kHookFinalizer;
-        }
-      }
-    }
-  }
-
-  // 5. No Lease held once the operation has ended.
-  auto lease = client().Get(kLeaseGvk, ns(), kLeaseName);
-  EXPECT_FALSE(lease.ok()) << "Lease " << kLeaseName << " still exists: " << (lease.ok() ? lease->dump() : "");
-  if (!lease.ok()) {
-    EXPECT_EQ(lease.status().code(), base::StatusCode::kNotFound) << lease.status().ToString();
-  }
-
-  // 6. Every ConfigMap of every wave was applied.
-  for (int wave = 0; wave < 4; ++wave) {
-    for (const char* suffix : {"a", "b"}) {
-      std::string name = "cm-w" + std::to_string(wave) + "-" + suffix;
-      EXPECT_TRUE(client().Get(kConfigMapGvk, ns(), name).ok()) << "ConfigMap " << name << " missing";
-    }
-  }
-  if (!extra_ns_.empty()) {
-    EXPECT_TRUE(client().Get(kConfigMapGvk, extra_ns_, "cm-elsewhere").ok()) << "ConfigMap cm-elsewhere missing";
-  }
+  // 3.-6. Every hook Succeeded and was created once, no hook finalizer, no Lease, every ConfigMap.
+  for (const std::string& problem : SyncEndProblems(client(), *app, ns(), pods, extra_ns_)) ADD_FAILURE() << problem;
 
   double total = std::chrono::duration<double>(Clock::now() - test_start).count();
   RecordProperty("crash_run_seconds", std::to_string(crashed.seconds));

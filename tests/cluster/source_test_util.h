@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -203,6 +204,32 @@ class Daemon {
     pid_ = -1;
   }
 
+  // SIGKILL to the daemon's process group, and reaps it (a crash, as a killed Pod or machine would).
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  // Waits (≤ |timeout|) for the daemon to exit by itself: its exit code (128 + n when killed by
+  // signal n), or nullopt while it still runs.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return std::nullopt;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        ::kill(-pid_, SIGKILL);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  bool running() const { return pid_ > 0; }
   const std::string& log() const { return log_; }
 
  private:
