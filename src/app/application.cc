@@ -232,6 +232,16 @@ bool DeletionApproved(const base::Json& app, int64_t started_at_unix) {
   return t.ok() && *t >= started_at_unix;
 }
 
+bool OperationRequested(const base::Json& app) {
+  auto op = app.find("operation");
+  return op != app.end() && op->is_object();
+}
+
+bool OperationInProgress(const base::Json& app) {
+  const std::string phase = base::GetStringAt(app, "status/operationState/phase");
+  return phase == "Running" || phase == "Terminating";
+}
+
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app) {
   const base::Json* p = nullptr;
   if (auto s = app.find("spec"); s != app.end() && s->is_object()) {

@@ -95,6 +95,11 @@ base::Status CheckDestination(const base::Json& app);
 // |started_at_unix| (Prune=confirm / Delete=confirm, spec §1.5).
 bool DeletionApproved(const base::Json& app, int64_t started_at_unix);
 
+// True when |app| asks for an operation: `.operation` is set.
+bool OperationRequested(const base::Json& app);
+// True when |app|'s operation is Running or Terminating (status.operationState.phase).
+bool OperationInProgress(const base::Json& app);
+
 // spec.syncPolicy.retry, when set.
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app);
 

@@ -123,5 +123,22 @@ TEST(ApplicationTest, DeletionApprovalCountsFromTheOperationStart) {
   EXPECT_FALSE(DeletionApproved(base::Json::object(), at));
 }
 
+TEST(ApplicationTest, AnOperationIsRequestedOrInProgress) {
+  base::Json app = {{"metadata", {{"name", "a"}}}};
+  EXPECT_FALSE(OperationRequested(app));
+  EXPECT_FALSE(OperationInProgress(app));
+  app["operation"] = {{"sync", base::Json::object()}};
+  EXPECT_TRUE(OperationRequested(app));
+  app.erase("operation");
+  for (const char* phase : {"Running", "Terminating"}) {
+    app["status"]["operationState"]["phase"] = phase;
+    EXPECT_TRUE(OperationInProgress(app)) << phase;
+  }
+  for (const char* phase : {"Succeeded", "Failed", "Error"}) {
+    app["status"]["operationState"]["phase"] = phase;
+    EXPECT_FALSE(OperationInProgress(app)) << phase;
+  }
+}
+
 }  // namespace
 }  // namespace capstan::app

@@ -8,6 +8,7 @@
 
 #include "app/conditions.h"
 #include "app/controller_presence.h"
+#include "app/delete_finalizers.h"
 #include "app/deletion.h"
 #include "app/lease_holder.h"
 #include "app/operation_lease.h"
@@ -28,18 +29,6 @@ constexpr auto kDeletionPollEvery = std::chrono::seconds(2);
 constexpr auto kRenewEvery = std::chrono::seconds(5);
 
 int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
-
-bool HasOperation(const base::Json& app) { return app.contains("operation") && app["operation"].is_object(); }
-
-bool InProgress(const base::Json& app) {
-  const std::string phase = base::GetStringAt(app, "status/operationState/phase");
-  return phase == "Running" || phase == "Terminating";
-}
-
-bool Deleting(const base::Json& app) {
-  auto m = app.find("metadata");
-  return m != app.end() && m->is_object() && m->contains("deletionTimestamp") && !(*m)["deletionTimestamp"].is_null();
-}
 
 std::optional<AppRef> RefOfKey(const std::string& key) {
   size_t slash = key.find('/');
@@ -153,7 +142,7 @@ void Controller::OnApplication(const base::Json& app, bool deleted) {
     known_.insert(key);
   }
   status_queue_.Add(key);
-  if (HasOperation(app) || InProgress(app) || Deleting(app)) operation_queue_.Add(key);
+  if (OperationRequested(app) || OperationInProgress(app) || IsDeleting(app)) operation_queue_.Add(key);
 }
 
 void Controller::Reconcile(const std::string& key) {
@@ -171,7 +160,7 @@ void Controller::Reconcile(const std::string& key) {
     return;
   }
   base::Json app = std::move(*got);
-  if (Deleting(app) || HasOperation(app) || InProgress(app)) {
+  if (IsDeleting(app) || OperationRequested(app) || OperationInProgress(app)) {
     // The operation runner and the deletion write the status meanwhile.
     operation_queue_.Add(key);
     status_queue_.Add(key, NextPoll());
@@ -276,7 +265,7 @@ void Controller::Operate(const std::string& key) {
     if (!got.status().IsNotFound()) operation_queue_.Add(key, kRetryLater);
     return;
   }
-  if (HasOperation(*got) || InProgress(*got)) {
+  if (OperationRequested(*got) || OperationInProgress(*got)) {
     RunnerOptions ro;
     ro.holder = opts_.holder;
     ro.control_plane_namespace = opts_.control_plane_namespace;
@@ -293,7 +282,7 @@ void Controller::Operate(const std::string& key) {
       if (!ran.status().IsNotFound()) operation_queue_.Add(key, kRetryLater);
       return;
     }
-    if (!HasOperation(*ran) && !InProgress(*ran)) {
+    if (!OperationRequested(*ran) && !OperationInProgress(*ran)) {
       ++operations_;
       CAPSTAN_LOG_INFO("Application {}: operation {}: {}", key, base::GetStringAt(*ran, "status/operationState/phase"),
                        base::GetStringAt(*ran, "status/operationState/message"));
@@ -304,7 +293,7 @@ void Controller::Operate(const std::string& key) {
     operation_queue_.Add(key, kRetryLater);
     return;
   }
-  if (Deleting(*got)) {
+  if (IsDeleting(*got)) {
     DeletionOptions dopts;
     dopts.render = opts_.render;
     dopts.render.control_plane_namespace = opts_.control_plane_namespace;

@@ -56,12 +56,6 @@ health::HealthCode HookHealth(const base::Json& obj, health::HealthOverride* ove
   return h ? h->code : health::HealthCode::kHealthy;
 }
 
-bool OperationInFlight(const base::Json& app) {
-  if (app.contains("operation") && !app["operation"].is_null()) return true;
-  std::string phase = base::GetStringAt(app, "status/operationState/phase");
-  return phase == "Running" || phase == "Terminating";
-}
-
 // What one step of a pass concluded.
 struct Step {
   bool done = false;        // the step's finalizer may go
@@ -397,7 +391,7 @@ base::Result<DeletionPass> DeletionRunner::RunPass(const AppRef& ref) {
     out.waiting = "Application " + ref.ToString() + " is not being deleted";
     return out;
   }
-  if (OperationInFlight(*app)) {
+  if (OperationRequested(*app) || OperationInProgress(*app)) {
     out.waiting = "waiting for the running operation";
     return out;
   }
@@ -418,7 +412,7 @@ base::Result<DeletionPass> DeletionRunner::RunPass(const AppRef& ref) {
     } else {
       result = app.status().Annotate("Application " + ref.ToString());
     }
-  } else if (OperationInFlight(*app)) {
+  } else if (OperationRequested(*app) || OperationInProgress(*app)) {
     out.waiting = "waiting for the running operation";
     result = out;
   } else {

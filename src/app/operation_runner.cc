@@ -61,15 +61,6 @@ const base::Json* StateJson(const base::Json& app) {
   return &*os;
 }
 
-bool InProgress(const base::Json& app) {
-  const base::Json* s = StateJson(app);
-  if (!s) return false;
-  std::string phase = base::GetString(*s, "phase");
-  return phase == "Running" || phase == "Terminating";
-}
-
-bool HasOperation(const base::Json& app) { return app.contains("operation") && app["operation"].is_object(); }
-
 // "<phase>  wave <n>  <Kind> <ns>/<name>  <status> <hookPhase>  <message>"; no wave when unknown.
 std::string ResultLine(const sync::ResourceResult& r, std::optional<int64_t> wave) {
   std::string line = std::string(core::ToString(r.sync_phase)) + "  " +
@@ -177,7 +168,7 @@ base::Result<base::Json> OperationRunner::Run_::Go() {
   std::string follow_reported;
   while (true) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
-    if (!HasOperation(app) && !InProgress(app)) {
+    if (!OperationRequested(app) && !OperationInProgress(app)) {
       // Following an operation that ended (perhaps before this runner saw it run): report it.
       if (!follow_reported.empty()) Follow(app);
       return app;
@@ -219,14 +210,14 @@ void OperationRunner::Run_::Follow(const base::Json& app) {
   auto state = sync::OperationStateFromJson(*state_json);
   if (!state.ok()) return;
   // A requested operation not started yet: the state is the previous operation's.
-  if (HasOperation(app) && core::IsCompleted(state->phase)) return;
+  if (OperationRequested(app) && core::IsCompleted(state->phase)) return;
   if (!following_) {
     following_ = sync::OperationState{};
     following_->started_at_unix = state->started_at_unix;
   }
   if (state->started_at_unix != following_->started_at_unix) following_ = sync::OperationState{};
   // The plan, for a display: rendered once for the operation being followed.
-  base::Json op_json = HasOperation(app) ? app["operation"] : state_json->value("operation", base::Json());
+  base::Json op_json = OperationRequested(app) ? app["operation"] : state_json->value("operation", base::Json());
   if (plan_.empty() && !op_json.is_null() && !state->revision.empty()) {
     auto op = ParseOperation(op_json);
     sync::OperationState probe = *state;
@@ -352,14 +343,14 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
       if (s.ok()) renewed_ = Clock::now();
     }
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, Get());
-    base::Json op_json = HasOperation(app) ? app["operation"] : base::Json();
+    base::Json op_json = OperationRequested(app) ? app["operation"] : base::Json();
     const base::Json* state_json = StateJson(app);
-    if (op_json.is_null() && InProgress(app) && state_json->contains("operation")) op_json = (*state_json)["operation"];
+    if (op_json.is_null() && OperationInProgress(app) && state_json->contains("operation")) op_json = (*state_json)["operation"];
     if (op_json.is_null()) return app;
 
     // A new operation, or the one in progress.
     sync::OperationState state;
-    bool fresh = !InProgress(app);
+    bool fresh = !OperationInProgress(app);
     if (!fresh) {
       auto parsed = sync::OperationStateFromJson(*state_json);
       if (!parsed.ok()) {
@@ -541,7 +532,7 @@ base::Result<base::Json> OperationRunner::Run(const AppRef& ref) {
 base::Status RequestOperation(kube::Client& client, const AppRef& ref, const Operation& op) {
   for (int attempt = 0;; ++attempt) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
-    if (InProgress(app)) {
+    if (OperationInProgress(app)) {
       return base::Status::FailedPrecondition("Application " + ref.ToString() +
                                               ": another operation is already in progress");
     }
@@ -559,7 +550,7 @@ base::Result<std::optional<base::Json>> TakeUnreportedResult(kube::Client& clien
   if (!lease.ok()) return lease.status().IsNotFound() ? base::Result<std::optional<base::Json>>(std::nullopt) : lease.status();
   CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
   const base::Json* state = StateJson(app);
-  if (!state || InProgress(app) || HasOperation(app)) return std::optional<base::Json>();
+  if (!state || OperationInProgress(app) || OperationRequested(app)) return std::optional<base::Json>();
   auto finished = sync::ParseTime(base::GetString(*state, "finishedAt"), "finishedAt");
   auto acquired = sync::ParseTime(base::GetStringAt(*lease, "spec/acquireTime"), "acquireTime");
   if (!finished.ok() || !acquired.ok() || *finished < *acquired) return std::optional<base::Json>();
@@ -583,7 +574,7 @@ base::Result<std::optional<base::Json>> TakeUnreportedResult(kube::Client& clien
 base::Status RequestTermination(kube::Client& client, const AppRef& ref) {
   for (int attempt = 0;; ++attempt) {
     CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
-    if (!InProgress(app)) {
+    if (!OperationInProgress(app)) {
       return base::Status::FailedPrecondition("Unable to terminate operation. No operation is in progress");
     }
     app["status"]["operationState"]["phase"] = "Terminating";
