@@ -9,25 +9,22 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
+#include <optional>
 #include <thread>
 
+#include "app/app_test_util.h"
 #include "app/conditions.h"
 #include "app/delete_finalizers.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
-#include "base/subprocess.h"
 #include "core/annotations.h"
 #include "kube/fake_client.h"
 
 namespace capstan::app {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 constexpr char kPreHook[] = R"(apiVersion: v1
@@ -65,49 +62,27 @@ std::string ConfigMap(const std::string& name, const std::string& annotations = 
 class DeletionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-deletion-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    Git({"init", "-q", "-b", "main", dir_ + "/repo"});
     Write("cm0.yaml", ConfigMap("cm0"));
     Write("cm1.yaml", ConfigMap("cm1", "    argocd.argoproj.io/sync-wave: \"1\"\n"));
     Write("cm2.yaml", ConfigMap("cm2", "    helm.sh/hook-weight: \"2\"\n"));
     Write("kept.yaml", ConfigMap("kept", "    argocd.argoproj.io/sync-options: Delete=false\n"));
     Write("helm-kept.yaml", ConfigMap("helm-kept", "    helm.sh/resource-policy: keep\n"));
-    kubelet_ = std::jthread([this](std::stop_token stop) { PlayKubelet(stop); });
+    // Hook Pods succeed unless annotated test.capstan.dev/fail: "true".
+    kubelet_.emplace(fake_, [](const base::Json& pod) {
+      return std::string(core::AnnotationOf(pod, "test.capstan.dev/fail") == "true" ? "Failed" : "Succeeded");
+    });
   }
 
-  void TearDown() override {
-    kubelet_.request_stop();
-    kubelet_.join();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  void Git(std::vector<std::string> args) {
-    args.insert(args.begin(), "git");
-    auto r = base::RunSubprocess({.argv = args,
-                                  .env = {{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.com"},
-                                          {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.com"}}});
-    ASSERT_TRUE(r.ok() && r->exit_code == 0) << (r.ok() ? r->stderr_text : r.status().ToString());
-  }
-  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ + "/repo/" + name) << text; }
-  void Commit() {
-    Git({"-C", dir_ + "/repo", "add", "-A"});
-    Git({"-C", dir_ + "/repo", "commit", "-q", "-m", "change"});
-  }
+  void Write(const std::string& name, const std::string& text) { repo_.Write(name, text); }
+  void Commit() { repo_.Commit(); }
 
   // Commits the repository, creates the Application with |finalizers| and the app's non-hook objects
   // (as a sync leaves them), brings the hook finalizers in line (as a refresh does) and deletes the
   // Application.
   void CreateSyncedAppAndDelete(std::vector<std::string> finalizers, bool delete_app = true) {
     Commit();
-    base::Json app = {{"apiVersion", "argoproj.io/v1alpha1"},
-                      {"kind", "Application"},
-                      {"metadata", {{"name", "app"}, {"namespace", "ns"}, {"finalizers", finalizers}}},
-                      {"spec",
-                       {{"project", "default"},
-                        {"source", {{"repoURL", dir_ + "/repo"}, {"path", "."}, {"targetRevision", "HEAD"}}},
-                        {"destination", {{"server", "https://kubernetes.default.svc"}, {"namespace", "ns"}}}}}};
+    base::Json app = repo_.AppJson();
+    app["metadata"]["finalizers"] = finalizers;
     if (finalizers.empty()) app["metadata"].erase("finalizers");
     ASSERT_TRUE(fake_.Create(app, {}).ok());
     auto rendered = source::RenderApplication(App(), Options().render);
@@ -124,27 +99,10 @@ class DeletionTest : public ::testing::Test {
     fake_.ClearRequests();
   }
 
-  void PlayKubelet(std::stop_token stop) {
-    while (!stop.stop_requested()) {
-      auto pods = fake_.List({"", "v1", "Pod"}, "ns", {});
-      if (pods.ok()) {
-        for (const base::Json& p : pods->items) {
-          std::string phase = base::GetStringAt(p, "status/phase");
-          bool fail = core::AnnotationOf(p, "test.capstan.dev/fail") == "true";
-          std::string next = phase == "Pending" ? "Running" : phase == "Running" ? (fail ? "Failed" : "Succeeded") : "";
-          if (next.empty()) continue;
-          (void)fake_.Patch({"", "v1", "Pod"}, "ns", base::GetStringAt(p, "metadata/name"), kube::PatchType::kMerge,
-                            {{"status", {{"phase", next}}}}, {.subresource = "status"});
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-
   DeletionOptions Options() {
     DeletionOptions o;
     o.holder = "test-deleter";
-    o.render.cache_dir = dir_ + "/cache";
+    o.render.cache_dir = repo_.dir() + "/cache";
     o.progress = [this](std::string_view line) { lines_.emplace_back(line); };
     return o;
   }
@@ -168,9 +126,9 @@ class DeletionTest : public ::testing::Test {
   }
 
   kube::FakeClient fake_{"ns"};
-  std::string dir_;
-  std::jthread kubelet_;
+  testing_util::TempGitRepo repo_;
   std::vector<std::string> lines_;
+  std::optional<testing_util::FakeKubelet> kubelet_;  // last: stops first
 };
 
 TEST_F(DeletionTest, CascadeRunsHooksAndDeletesWavesHighestFirst) {

@@ -9,21 +9,17 @@
 #include "app/operation_runner.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
-#include <filesystem>
-#include <fstream>
+#include <optional>
 #include <thread>
 
+#include "app/app_test_util.h"
 #include "app/operation_lease.h"
-#include "base/subprocess.h"
 #include "kube/fake_client.h"
 
 namespace capstan::app {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr char kHookPod[] = R"(apiVersion: v1
 kind: Pod
@@ -49,68 +45,17 @@ data:
 class OperationRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-runner-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    Git({"init", "-q", "-b", "main", dir_ + "/repo"});
-    Write("hook.yaml", kHookPod);
-    Write("cm.yaml", kConfigMap);
-    Commit();
-    base::Json app = {{"apiVersion", "argoproj.io/v1alpha1"},
-                      {"kind", "Application"},
-                      {"metadata", {{"name", "app"}, {"namespace", "ns"}}},
-                      {"spec",
-                       {{"project", "default"},
-                        {"source", {{"repoURL", dir_ + "/repo"}, {"path", "."}, {"targetRevision", "HEAD"}}},
-                        {"destination", {{"server", "https://kubernetes.default.svc"}, {"namespace", "ns"}}}}}};
-    ASSERT_TRUE(fake_.Create(app, {}).ok());
-    kubelet_ = std::jthread([this](std::stop_token stop) { PlayKubelet(stop); });
-  }
-
-  void TearDown() override {
-    kubelet_.request_stop();
-    kubelet_.join();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  void Git(std::vector<std::string> args) {
-    args.insert(args.begin(), "git");
-    auto r = base::RunSubprocess({.argv = args,
-                                  .env = {{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.com"},
-                                          {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.com"}}});
-    ASSERT_TRUE(r.ok() && r->exit_code == 0) << (r.ok() ? r->stderr_text : r.status().ToString());
-  }
-  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ + "/repo/" + name) << text; }
-  void Commit() {
-    Git({"-C", dir_ + "/repo", "add", "-A"});
-    Git({"-C", dir_ + "/repo", "commit", "-q", "-m", "change"});
-  }
-
-  // New pods become Running; run-to-completion pods then end with |hook_phase_|.
-  void PlayKubelet(std::stop_token stop) {
-    while (!stop.stop_requested()) {
-      auto pods = fake_.List({"", "v1", "Pod"}, "ns", {});
-      if (pods.ok()) {
-        for (const base::Json& p : pods->items) {
-          std::string phase = base::GetStringAt(p, "status/phase");
-          std::string next = phase == "Pending" ? "Running" : phase == "Running" ? hook_phase_.load() : "";
-          if (next.empty() || next == phase || base::GetStringAt(p, "spec/restartPolicy") != "Never") continue;
-          base::Json status = {{"phase", next}};
-          if (next == "Failed") {
-            status["containerStatuses"] = {{{"name", "main"}, {"state", {{"terminated", {{"exitCode", 1}}}}}}};
-          }
-          (void)fake_.Patch({"", "v1", "Pod"}, "ns", base::GetStringAt(p, "metadata/name"), kube::PatchType::kMerge,
-                            {{"status", status}}, {.subresource = "status"});
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    repo_.Write("hook.yaml", kHookPod);
+    repo_.Write("cm.yaml", kConfigMap);
+    repo_.Commit();
+    ASSERT_TRUE(fake_.Create(repo_.AppJson(), {}).ok());
+    kubelet_.emplace(fake_, [this](const base::Json&) { return std::string(hook_phase_.load()); });
   }
 
   RunnerOptions Options() {
     RunnerOptions o;
     o.holder = "test-runner";
-    o.render.cache_dir = dir_ + "/cache";
+    o.render.cache_dir = repo_.dir() + "/cache";
     o.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     return o;
   }
@@ -118,9 +63,9 @@ class OperationRunnerTest : public ::testing::Test {
   base::Json App() { return *fake_.Get(kApplicationGvk, "ns", "app"); }
 
   kube::FakeClient fake_{"ns"};
-  std::string dir_;
-  std::atomic<const char*> hook_phase_{"Succeeded"};
-  std::jthread kubelet_;
+  testing_util::TempGitRepo repo_;
+  std::atomic<const char*> hook_phase_{"Succeeded"};  // what Running hook Pods become
+  std::optional<testing_util::FakeKubelet> kubelet_;   // last: stops first
   const AppRef ref_{"ns", "app"};
 };
 
