@@ -17,13 +17,14 @@
 #include "app/settings.h"
 #include "base/crash_point.h"
 #include "base/log.h"
+#include "core/annotations.h"
 #include "kube/reflector.h"
 #include "sync/operation_state.h"
 
 namespace capstan::app {
 namespace {
 
-constexpr char kRefreshAnnotation[] = "argocd.argoproj.io/refresh";
+const std::string kRefreshAnnotation(core::keys::kRefresh);
 constexpr auto kRetryLater = std::chrono::seconds(5);
 constexpr auto kDeletionPollEvery = std::chrono::seconds(2);
 constexpr auto kRenewEvery = std::chrono::seconds(5);

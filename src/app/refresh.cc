@@ -3,12 +3,14 @@
 #include "app/refresh.h"
 
 #include <ctime>
+#include <thread>
 
 #include "app/app_status.h"
 #include "app/conditions.h"
 #include "app/delete_finalizers.h"
 #include "app/live_state.h"
 #include "app/server_side_diff.h"
+#include "core/annotations.h"
 #include "sync/operation_state.h"
 
 namespace capstan::app {
@@ -47,6 +49,25 @@ base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const 
   ClearCondition(status, kComparisonError);
   if (status.contains("conditions")) patch["status"]["conditions"] = status["conditions"];
   return client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
+}
+
+base::Result<base::Json> RequestControllerRefresh(kube::Client& client, const AppRef& ref,
+                                                  std::chrono::milliseconds timeout) {
+  const std::string key(core::keys::kRefresh);
+  base::Json patch = {{"metadata", {{"annotations", {{key, "normal"}}}}}};
+  CAPSTAN_RETURN_IF_ERROR(
+      client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {}).status());
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
+    if (!core::AnnotationOf(app, key)) return app;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return base::Status::Timeout("Application " + ref.ToString() + ": the controller did not refresh it within " +
+                                            std::to_string(timeout.count() / 1000) + "s (annotation " + key +
+                                            " still set)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace capstan::app

@@ -45,10 +45,10 @@ class ControllerTest : public testing::ClusterTest {
   const std::string& name() const { return ns(); }
   std::string Cache() const { return scratch_.path() + "/cache"; }
 
-  // Starts `capstan controller` for this namespace, polling Git every 2 s.
-  void StartController() {
+  // Starts `capstan controller` for this namespace, polling Git every |resync| s.
+  void StartController(const std::string& resync = "2") {
     std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", Cache(), "--app-resync", "2",
+    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", Cache(), "--app-resync", resync,
                              "--app-resync-jitter", "0", "--stats-every", "0"});
     cli_testing::EnsureInstalled();
     ASSERT_TRUE(controller_.Start(argv, scratch_.path() + "/controller.log", 0, {}, "started:"));
@@ -63,7 +63,8 @@ class ControllerTest : public testing::ClusterTest {
                        "https://kubernetes.default.svc\n    namespace: " + ns() + "\n";
     if (!sync_policy.empty()) yaml += "  syncPolicy:\n" + sync_policy;
     source_testing::WriteFile(scratch_.path() + "/app.yaml", yaml);
-    auto r = cli_testing::Capstan({"app", "create", "-f", scratch_.path() + "/app.yaml"});
+    auto r = cli_testing::Capstan({"app", "create", "-f", scratch_.path() + "/app.yaml", "--control-plane-namespace",
+                                   ns(), "--cache-dir", Cache()});
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   }
 
@@ -242,6 +243,31 @@ TEST_F(ControllerTest, TheControllerRunsADeletion) {
   EXPECT_TRUE(client().Get(app::kApplicationGvk, ns(), name()).status().IsNotFound());
   Eventually([&] { return !Data("a").has_value(); }, "the cascade");
   EXPECT_THAT(ControllerLog(), HasSubstr("deleted"));
+}
+
+TEST_F(ControllerTest, AppGetRefreshAsksTheController) {
+  repo_->Write("a.yaml", ConfigMapYaml("a"));
+  const std::string first = repo_->CommitAndPush("one");
+  StartController("600");  // no Git poll during the test: only a request makes it look again
+  CreateApp("");           // `app create` leaves the first comparison to the controller
+  Eventually([&] { return AppField("status/sync/revision") == first; }, "the controller's first comparison");
+  repo_->Write("a.yaml", ConfigMapYaml("a", "2"));
+  const std::string second = repo_->CommitAndPush("two");
+
+  std::vector<std::string> get = {"app", "get", name(), "--refresh", "-o", "json"};
+  for (const std::string& f : CliRunFlags()) get.push_back(f);
+  auto r = cli_testing::Capstan(get);
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  auto app = base::ParseJson(r.stdout_text, "stdout");
+  ASSERT_TRUE(app.ok()) << r.stdout_text;
+  EXPECT_EQ(base::GetStringAt(*app, "status/sync/revision"), second);
+  EXPECT_EQ(base::GetStringAt(*app, "status/sync/status"), "OutOfSync");
+  EXPECT_FALSE(App()["metadata"].value("annotations", base::Json::object()).contains("argocd.argoproj.io/refresh"));
+  // Both comparisons were the controller's.
+  const std::string log = ControllerLog();
+  size_t refreshed = 0;
+  for (size_t at = log.find(": refreshed ("); at != std::string::npos; at = log.find(": refreshed (", at + 1)) ++refreshed;
+  EXPECT_EQ(refreshed, 2u) << log;
 }
 
 }  // namespace

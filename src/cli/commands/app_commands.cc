@@ -7,10 +7,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 
 #include "app/application.h"
+#include "app/controller_presence.h"
 #include "app/operation_runner.h"
 #include "app/refresh.h"
 #include "app/rollback.h"
@@ -71,7 +73,9 @@ void RegisterCreate(CLI::App& group, ClusterFlags& cluster) {
     auto ref = UpsertApplication(**client, *manifest, f->upsert);
     if (!ref.ok()) return Fail(ref.status());
     std::cout << "application '" << ref->name << "' created\n";
-    // As Argo CD's controller does on a new Application: compare it once, so its status says
+    // A running controller compares a new Application itself (its spec differs from comparedTo).
+    if (app::ControllerIsRunning(**client, f->run.control_plane_namespace, ref->namespace_).value_or(false)) return;
+    // Else as Argo CD's controller does on a new Application: compare it once, so its status says
     // OutOfSync (or why it cannot be compared) before any sync.
     auto refreshed = app::Refresh(**client, *ref, RefreshOptionsOf(**client, f->run));
     if (!refreshed.ok()) std::cerr << "warning: comparing " << ref->ToString() << ": " << refreshed.status().ToString() << "\n";
@@ -91,7 +95,11 @@ void RegisterGet(CLI::App& group, ClusterFlags& cluster) {
     if (!client.ok()) return Fail(client.status());
     app::AppRef ref = ParseAppName(f->name, f->app_namespace);
     if (f->refresh) {
-      auto refreshed = app::Refresh(**client, ref, RefreshOptionsOf(**client, f->run));
+      // With a controller running, ask it (as argocd does) rather than write the status beside it.
+      const bool controller =
+          app::ControllerIsRunning(**client, f->run.control_plane_namespace, ref.namespace_).value_or(false);
+      auto refreshed = controller ? app::RequestControllerRefresh(**client, ref, std::chrono::seconds(60))
+                                  : app::Refresh(**client, ref, RefreshOptionsOf(**client, f->run));
       if (!refreshed.ok()) Fail(refreshed.status());
     }
     auto app = (*client)->Get(app::kApplicationGvk, ref.namespace_, ref.name);
