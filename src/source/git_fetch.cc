@@ -222,8 +222,17 @@ base::Status FetchRemote(git_repository* repo, const FetchSpec& spec) {
                                   " does not exist");
   }
 
+  // SKIP_INSTEADOF: libgit2 1.5.1 (git_regexp_match with PCRE2) leaks its match data (~20 KiB, the
+  // PCRE2 heap frames) for every config entry that does not match `url.*.insteadof`, and
+  // git_remote_create_anonymous looks them up twice per remote — about 40 KiB per fetch, which made a
+  // controller grow by hundreds of MiB (bench/README.md, controller-apps). The URL is fetched as given,
+  // whatever url.<base>.insteadOf a Git config on the host holds (credentials match that URL anyway).
+  git_remote_create_options create_opts;
+  git_remote_create_options_init(&create_opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+  create_opts.repository = repo;
+  create_opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
   git_remote* remote = nullptr;
-  if (git_remote_create_anonymous(&remote, repo, s.url.c_str()) != 0) {
+  if (git_remote_create_with_opts(&remote, s.url.c_str(), &create_opts) != 0) {
     return base::Status::InvalidArgument("fetch " + s.display_url + ": " + LastGitError("bad remote URL"));
   }
   std::unique_ptr<git_remote, void (*)(git_remote*)> remote_guard(remote, git_remote_free);
