@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "base/log.h"
 #include "core/sync_types.h"
 #include "sync/operation_state.h"
 
@@ -70,10 +71,38 @@ bool AutoSyncEnabled(const base::Json& app) {
 }
 
 bool IsAutoSyncMessage(const std::string& message) {
-  return message.rfind("Failed last sync attempt to ", 0) == 0 || message.rfind("Skipping sync attempt to ", 0) == 0;
+  return message.rfind("Failed last sync attempt to ", 0) == 0 || message.rfind("Skipping sync attempt to ", 0) == 0 ||
+         message.rfind(kSyncWindowPreventedAutoSync, 0) == 0;
 }
 
-AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff) {
+namespace {
+
+// The longest wait for a window to change: look again after an hour anyway.
+constexpr int64_t kMaxWindowWaitSeconds = 3600;
+
+AutoSyncDecision DecideWithoutWindows(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff);
+
+}  // namespace
+
+AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff,
+                                const AppSyncWindows& windows) {
+  AutoSyncDecision d = DecideWithoutWindows(app, now_unix, backoff);
+  if (d.kind != Kind::kSync && d.kind != Kind::kWait) return d;
+  if (!windows.error.empty()) return Condition(std::string(kSyncWindowPreventedAutoSync) + ": " + windows.error);
+  if (windows.CanSync(now_unix, /*manual=*/false)) return d;
+  std::optional<int64_t> change = windows.NextChange(now_unix, /*manual=*/false);
+  const int64_t wait = change ? std::clamp<int64_t>(*change - now_unix, 1, kMaxWindowWaitSeconds) : kMaxWindowWaitSeconds;
+  const std::string key = base::GetStringAt(app, "metadata/namespace") + "/" + base::GetStringAt(app, "metadata/name");
+  CAPSTAN_LOG_INFO("Application {}: {} (project {}); auto-sync looks again in {}s", key, kSyncWindowPreventedAutoSync,
+                   windows.project, wait);
+  return {.kind = Kind::kWait,
+          .reason = std::string(kSyncWindowPreventedAutoSync) + "; looking again in " + std::to_string(wait) + "s",
+          .wait_seconds = wait};
+}
+
+namespace {
+
+AutoSyncDecision DecideWithoutWindows(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff) {
   if (!AutoSyncEnabled(app)) return None("automated sync is off");
   const base::Json& spec = Field(app, "spec");
   const base::Json& automated = Field(Field(spec, "syncPolicy"), "automated");
@@ -162,4 +191,5 @@ AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const S
   return {.kind = Kind::kSync, .reason = "OutOfSync at " + RevisionList(revision), .operation = std::move(op)};
 }
 
+}  // namespace
 }  // namespace capstan::app

@@ -17,9 +17,15 @@
 //  - prune on without allowEmpty when every resource would be pruned → SyncError
 //    `Skipping sync attempt to <revs>: auto-sync will wipe out all resources`;
 //  - else a sync of the compared revision with prune = automated.prune, the app's syncOptions, and
-//    spec.syncPolicy.retry (default limit 5), initiated by `automated`.
+//    spec.syncPolicy.retry (default limit 5), initiated by `automated`;
+//  - sync windows (sync_window.h): when that sync (or self-heal) would be requested but the project's
+//    windows block an automated sync, a kWait until the windows' verdict changes (the deny window
+//    closes, an allow window opens; at most an hour, to look again) — the sync runs then, which Argo
+//    CD's controller does not do (argo-cd#21692: it skips auto-sync while blocked and nothing brings
+//    it back when the window ends). A matching window that does not parse is a kCondition.
 //
-// Thread safety: pure functions.
+// Thread safety: pure functions (a blocked decision is logged at info, as Argo CD logs
+// `Sync prevented by sync window`).
 
 #ifndef CAPSTAN_APP_AUTO_SYNC_H_
 #define CAPSTAN_APP_AUTO_SYNC_H_
@@ -29,6 +35,7 @@
 #include <string>
 
 #include "app/application.h"
+#include "app/sync_window.h"
 #include "base/json.h"
 
 namespace capstan::app {
@@ -50,7 +57,7 @@ struct AutoSyncDecision {
     kNone,       // nothing to do (|reason| says why, for the log)
     kSync,       // request |operation|
     kCondition,  // set the SyncError condition |message|, request nothing
-    kWait,       // a self-heal is due in |wait_seconds|: look again then
+    kWait,       // a self-heal is due, or a sync window closes, in |wait_seconds|: look again then
   };
   Kind kind = Kind::kNone;
   std::string reason;
@@ -59,9 +66,11 @@ struct AutoSyncDecision {
   int64_t wait_seconds = 0;
 };
 
-// The decision for |app| at |now_unix|. A malformed spec.syncPolicy (bad retry) is a kCondition
-// naming the field.
-AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff);
+// The decision for |app| at |now_unix| under the sync windows |windows| of its project (none by
+// default; the controller passes LoadAppSyncWindows). A malformed spec.syncPolicy (bad retry) is a
+// kCondition naming the field.
+AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff,
+                                const AppSyncWindows& windows = {});
 
 // True when spec.syncPolicy.automated is set and not `enabled: false`.
 bool AutoSyncEnabled(const base::Json& app);

@@ -15,6 +15,7 @@
 
 #include "app/application.h"
 #include "app/operation_runner.h"
+#include "app/sync_window.h"
 #include "cli/app_file.h"
 #include "cli/app_output.h"
 #include "cli/cluster_client.h"
@@ -98,6 +99,10 @@ void RunSync(kube::Client& client, const SyncFlags& f, const app::AppRef& ref, b
       if (base::GetStringAt(**unreported, "status/operationState/phase") != "Succeeded") SetExitCode(1);
       return;
     }
+  }
+  // Sync windows: `argocd app sync` is refused by the server before anything is requested.
+  if (base::Status allowed = app::CheckManualSync(client, *app, f.run.control_plane_namespace); !allowed.ok()) {
+    return Fail(allowed);
   }
   base::Status requested = app::RequestOperation(client, ref, *op);
   if (!requested.ok()) {
