@@ -85,9 +85,10 @@ AutoSyncDecision DecideWithoutWindows(const base::Json& app, int64_t now_unix, c
 }  // namespace
 
 AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff,
-                                const AppSyncWindows& windows) {
+                                const SyncWindowsLoader& load_windows) {
   AutoSyncDecision d = DecideWithoutWindows(app, now_unix, backoff);
-  if (d.kind != Kind::kSync && d.kind != Kind::kWait) return d;
+  if ((d.kind != Kind::kSync && d.kind != Kind::kWait) || !load_windows) return d;
+  const AppSyncWindows windows = load_windows();
   if (!windows.error.empty()) return Condition(std::string(kSyncWindowPreventedAutoSync) + ": " + windows.error);
   if (windows.CanSync(now_unix, /*manual=*/false)) return d;
   std::optional<int64_t> change = windows.NextChange(now_unix, /*manual=*/false);

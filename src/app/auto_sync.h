@@ -31,6 +31,7 @@
 #define CAPSTAN_APP_AUTO_SYNC_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -66,11 +67,14 @@ struct AutoSyncDecision {
   int64_t wait_seconds = 0;
 };
 
-// The decision for |app| at |now_unix| under the sync windows |windows| of its project (none by
-// default; the controller passes LoadAppSyncWindows). A malformed spec.syncPolicy (bad retry) is a
-// kCondition naming the field.
+// The sync windows of an app's project, read only when a sync would be requested (the controller's
+// calls LoadAppSyncWindows).
+using SyncWindowsLoader = std::function<AppSyncWindows()>;
+
+// The decision for |app| at |now_unix| under the sync windows |windows| returns (none when null). A
+// malformed spec.syncPolicy (bad retry) is a kCondition naming the field.
 AutoSyncDecision DecideAutoSync(const base::Json& app, int64_t now_unix, const SelfHealBackoff& backoff,
-                                const AppSyncWindows& windows = {});
+                                const SyncWindowsLoader& windows = nullptr);
 
 // True when spec.syncPolicy.automated is set and not `enabled: false`.
 bool AutoSyncEnabled(const base::Json& app);

@@ -36,7 +36,9 @@ base::Result<unsigned> MustParseInt(const std::string& text) {
   size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
   bool ok = i < text.size() && text.size() <= 18;
   for (size_t k = i; ok && k < text.size(); ++k) ok = std::isdigit(static_cast<unsigned char>(text[k]));
-  if (!ok) return base::Status::InvalidArgument("failed to parse int from " + text + ": strconv.Atoi: parsing \"" + text + "\": invalid syntax");
+  if (!ok)
+    return base::Status::InvalidArgument("failed to parse int from " + text + ": strconv.Atoi: parsing \"" + text +
+                                         "\": invalid syntax");
   const long long v = std::stoll(text);
   if (v < 0) return base::Status::InvalidArgument("negative number (" + std::to_string(v) + ") not allowed: " + text);
   return static_cast<unsigned>(v);
@@ -122,14 +124,16 @@ base::Result<CronSchedule> CronSchedule::Parse(std::string_view spec) {
     return base::Status::InvalidArgument("a TZ= prefix is not supported here, use the window's timeZone: " +
                                          std::string(spec));
   }
-  if (fields[0][0] == '@') return base::Status::InvalidArgument("parser does not accept descriptors: " + std::string(spec));
+  if (fields[0][0] == '@')
+    return base::Status::InvalidArgument("parser does not accept descriptors: " + std::string(spec));
   if (fields.size() != 5) {
     return base::Status::InvalidArgument("expected exactly 5 fields, found " + std::to_string(fields.size()) + ": [" +
                                          [&] {
                                            std::string j;
                                            for (size_t i = 0; i < fields.size(); ++i) j += (i ? " " : "") + fields[i];
                                            return j;
-                                         }() + "]");
+                                         }() +
+                                         "]");
   }
   CronSchedule s;
   CAPSTAN_ASSIGN_OR_RETURN(s.minute_, Field(fields[0], kMinute));

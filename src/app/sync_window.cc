@@ -48,7 +48,8 @@ base::Result<int64_t> ParseGoDuration(const std::string& text) {
   const std::string orig = Quote(text);
   const auto invalid = [&] { return base::Status::InvalidArgument("time: invalid duration " + orig); };
   static const std::map<std::string, double, std::less<>> kUnits = {
-      {"ns", 1e-9}, {"us", 1e-6}, {"\xC2\xB5s", 1e-6}, {"\xCE\xBCs", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"h", 3600}};
+      {"ns", 1e-9}, {"us", 1e-6}, {"\xC2\xB5s", 1e-6}, {"\xCE\xBCs", 1e-6},
+      {"ms", 1e-3}, {"s", 1},     {"m", 60},           {"h", 3600}};
   std::string_view s = text;
   bool neg = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
@@ -79,7 +80,8 @@ base::Result<int64_t> ParseGoDuration(const std::string& text) {
     if (u == 0) return base::Status::InvalidArgument("time: missing unit in duration " + orig);
     auto unit = kUnits.find(s.substr(0, u));
     if (unit == kUnits.end()) {
-      return base::Status::InvalidArgument("time: unknown unit " + Quote(std::string(s.substr(0, u))) + " in duration " + orig);
+      return base::Status::InvalidArgument("time: unknown unit " + Quote(std::string(s.substr(0, u))) +
+                                           " in duration " + orig);
     }
     total += value * unit->second;
     s.remove_prefix(u);
@@ -138,7 +140,8 @@ bool SyncWindow::Matches(const base::Json& app) const {
   const std::string dest_server = base::GetStringAt(app, "spec/destination/server");
   if (AnyMatch(applications, base::GetStringAt(app, "metadata/name"))) return true;
   for (const std::string& c : clusters) {
-    if ((!dest_name.empty() && GlobMatch(c, dest_name)) || (!dest_server.empty() && GlobMatch(c, dest_server))) return true;
+    if ((!dest_name.empty() && GlobMatch(c, dest_name)) || (!dest_server.empty() && GlobMatch(c, dest_server)))
+      return true;
   }
   return AnyMatch(namespaces, base::GetStringAt(app, "spec/destination/namespace"));
 }
@@ -153,14 +156,14 @@ std::optional<int64_t> SyncWindow::NextFlip(int64_t now) const {
   if (!error.empty() || !cron || duration_seconds <= 0) return std::nullopt;
   if (!Active(now)) return cron->Next(now, *zone);
   // The end of the active run: ticks closer than |duration| keep it open (`* * * * *` for 1m never
-  // closes; the search stops after two weeks of ticks and reports that point).
+  // closes: after two weeks' worth of minute ticks the search gives up and says never).
   int64_t last = *cron->Next(now - duration_seconds, *zone);
   for (int i = 0; i < 20160; ++i) {
     std::optional<int64_t> n = cron->Next(last, *zone);
-    if (!n || *n > last + duration_seconds) break;
+    if (!n || *n > last + duration_seconds) return last + duration_seconds;
     last = *n;
   }
-  return last + duration_seconds;
+  return std::nullopt;
 }
 
 AppSyncWindows MatchSyncWindows(const std::string& project, const std::vector<SyncWindow>& windows,
@@ -222,7 +225,8 @@ std::string AppSyncWindows::Status(int64_t now) const {
     if (active) (w.kind == "deny" ? deny : allow) = true;
     if (w.kind == "allow" && !active && w.error.empty()) inactive_allows = true;
   }
-  if (!error.empty() || deny || (!allow && inactive_allows)) return CanSync(now, true) ? "Manual Allowed" : "Sync Denied";
+  if (!error.empty() || deny || (!allow && inactive_allows))
+    return CanSync(now, true) ? "Manual Allowed" : "Sync Denied";
   return "Sync Allowed";
 }
 
@@ -248,7 +252,8 @@ AppSyncWindows LoadAppSyncWindows(kube::Client& client, const base::Json& app, c
 base::Status CheckManualSync(kube::Client& client, const base::Json& app, const std::string& project_namespace,
                              int64_t now_unix) {
   AppSyncWindows windows = LoadAppSyncWindows(client, app, project_namespace);
-  if (!windows.error.empty()) return base::Status::PermissionDenied("cannot sync: invalid sync window: " + windows.error);
+  if (!windows.error.empty())
+    return base::Status::PermissionDenied("cannot sync: invalid sync window: " + windows.error);
   if (!windows.CanSync(now_unix, /*manual=*/true)) return base::Status::PermissionDenied(kSyncWindowBlockedSync);
   return base::Status::Ok();
 }

@@ -66,7 +66,8 @@ struct SyncWindow {
   // True when a tick lies in (now - duration, now]. False for a window with an error.
   bool Active(int64_t now) const;
   // The first instant after |now| at which Active changes (the end of the current active run, or the
-  // next tick); nullopt when it never does within five years.
+  // next tick); nullopt when it never does (no tick within five years, or ticks that keep the window
+  // open for the next 20160 of them).
   std::optional<int64_t> NextFlip(int64_t now) const;
 };
 

@@ -148,9 +148,10 @@ TEST(SyncWindowTest, ErrorsNameTheProjectAndTheField) {
   ASSERT_EQ(ws.size(), 5u);
   EXPECT_EQ(ws[0].error, "");
   EXPECT_EQ(ws[1].error, "AppProject proj: spec.syncWindows[1].kind: kind 'block' mismatch: can only be allow or deny");
-  EXPECT_EQ(ws[2].error,
-            "AppProject proj: spec.syncWindows[2].schedule: cannot parse schedule '61 2 * * *': end of range (61) above "
-            "maximum (59): 61");
+  EXPECT_EQ(
+      ws[2].error,
+      "AppProject proj: spec.syncWindows[2].schedule: cannot parse schedule '61 2 * * *': end of range (61) above "
+      "maximum (59): 61");
   EXPECT_EQ(ws[3].error,
             "AppProject proj: spec.syncWindows[3].duration: cannot parse duration '1x': time: unknown unit \"x\" in "
             "duration \"1x\"");
@@ -172,7 +173,8 @@ TEST(SyncWindowTest, MatchingByApplicationClusterOrNamespace) {
 }
 
 TEST(SyncWindowTest, ActiveFromTheTickForTheDuration) {
-  auto w = For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1h", "applications": ["*"]}])"));
+  auto w =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1h", "applications": ["*"]}])"));
   ASSERT_EQ(w.matching.size(), 1u);
   const SyncWindow& d = w.matching[0];
   EXPECT_FALSE(d.Active(Utc(2026, 11, 27, 1, 59, 59)));
@@ -217,14 +219,15 @@ TEST(SyncWindowTest, AllowWindowsBlockOutsideThem) {
   auto allow = For(base::Json::parse(R"([
     {"kind": "allow", "schedule": "0 9 * * 1-5", "duration": "8h", "applications": ["*"]},
     {"kind": "allow", "schedule": "0 22 * * *", "duration": "1h", "namespaces": ["dev"]}])"));
-  EXPECT_TRUE(allow.CanSync(Utc(2026, 11, 27, 10), false));    // Friday 10:00
-  EXPECT_FALSE(allow.CanSync(Utc(2026, 11, 28, 10), false));   // Saturday
+  EXPECT_TRUE(allow.CanSync(Utc(2026, 11, 27, 10), false));   // Friday 10:00
+  EXPECT_FALSE(allow.CanSync(Utc(2026, 11, 28, 10), false));  // Saturday
   EXPECT_FALSE(allow.CanSync(Utc(2026, 11, 28, 10), true));
   EXPECT_EQ(allow.Status(Utc(2026, 11, 28, 10)), "Sync Denied");
   EXPECT_EQ(allow.NextChange(Utc(2026, 11, 28, 10), false), Utc(2026, 11, 30, 9));
   EXPECT_EQ(allow.NextChange(Utc(2026, 11, 27, 10), false), Utc(2026, 11, 27, 17));
   // No window matching: always allowed, nothing ever changes.
-  auto none = For(base::Json::parse(R"([{"kind": "deny", "schedule": "* * * * *", "duration": "1h", "namespaces": ["x"]}])"));
+  auto none =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "* * * * *", "duration": "1h", "namespaces": ["x"]}])"));
   EXPECT_TRUE(none.CanSync(Utc(2026, 11, 27), false));
   EXPECT_EQ(none.NextChange(Utc(2026, 11, 27), false), std::nullopt);
   EXPECT_EQ(none.Status(Utc(2026, 11, 27)), "Sync Allowed");
@@ -237,7 +240,8 @@ TEST(SyncWindowTest, NextChangeIsTheEndOfTheDenyRun) {
     {"kind": "deny", "schedule": "30 2 * * *", "duration": "1h", "applications": ["*"]}])"));
   EXPECT_EQ(w.NextChange(Utc(2026, 11, 27, 2, 10), false), Utc(2026, 11, 27, 3, 30));
   // `* * * * *` for 1m never closes.
-  auto always = For(base::Json::parse(R"([{"kind": "deny", "schedule": "* * * * *", "duration": "1m", "applications": ["*"]}])"));
+  auto always =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "* * * * *", "duration": "1m", "applications": ["*"]}])"));
   EXPECT_FALSE(always.CanSync(Utc(2026, 11, 27, 2, 10), false));
   EXPECT_FALSE(always.CanSync(Utc(2026, 11, 27, 2, 10, 0), false));
   EXPECT_EQ(always.NextChange(Utc(2026, 11, 27, 2, 10), false), std::nullopt);
@@ -248,9 +252,10 @@ TEST(SyncWindowTest, ABrokenMatchingWindowBlocksEverySync) {
     {"kind": "deny", "schedule": "0 25 * * *", "duration": "1h", "applications": ["guestbook"]},
     {"kind": "deny", "schedule": "bad", "duration": "1h", "applications": ["other"]}])"));
   EXPECT_FALSE(w.CanSync(Utc(2026, 11, 27), true));
-  EXPECT_EQ(w.error,
-            "AppProject proj: spec.syncWindows[0].schedule: cannot parse schedule '0 25 * * *': end of range (25) above "
-            "maximum (23): 25");
+  EXPECT_EQ(
+      w.error,
+      "AppProject proj: spec.syncWindows[0].schedule: cannot parse schedule '0 25 * * *': end of range (25) above "
+      "maximum (23): 25");
   EXPECT_EQ(w.Status(Utc(2026, 11, 27)), "Sync Denied");
 }
 
@@ -265,26 +270,33 @@ base::Json AutoApp() {
 
 TEST(SyncWindowTest, AutoSyncWaitsUntilTheDenyWindowCloses) {
   const base::Json app = AutoApp();
-  auto deny = For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1h", "applications": ["*"],
+  auto deny =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1h", "applications": ["*"],
                                           "manualSync": true}])"),
-                  app);
+          app);
   const int64_t at = Utc(2026, 11, 27, 2, 40);
-  AutoSyncDecision d = DecideAutoSync(app, at, SelfHealBackoff{}, deny);
+  const SyncWindowsLoader deny_windows = [&] { return deny; };
+  AutoSyncDecision d = DecideAutoSync(app, at, SelfHealBackoff{}, deny_windows);
   EXPECT_EQ(d.kind, AutoSyncDecision::Kind::kWait);
   EXPECT_EQ(d.wait_seconds, 20 * 60);
   EXPECT_EQ(d.reason, "Sync prevented by sync window; looking again in 1200s");
   // When it has closed, the sync is requested.
-  EXPECT_EQ(DecideAutoSync(app, Utc(2026, 11, 27, 3), SelfHealBackoff{}, deny).kind, AutoSyncDecision::Kind::kSync);
+  EXPECT_EQ(DecideAutoSync(app, Utc(2026, 11, 27, 3), SelfHealBackoff{}, deny_windows).kind,
+            AutoSyncDecision::Kind::kSync);
   // Nothing to sync: the window changes nothing.
   base::Json synced = app;
   synced["status"]["sync"]["status"] = "Synced";
-  EXPECT_EQ(DecideAutoSync(synced, at, SelfHealBackoff{}, deny).kind, AutoSyncDecision::Kind::kNone);
+  EXPECT_EQ(DecideAutoSync(synced, at, SelfHealBackoff{}, deny_windows).kind, AutoSyncDecision::Kind::kNone);
   // A long window: look again within the hour.
-  auto weekend = For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 0 * * 6", "duration": "48h", "applications": ["*"]}])"), app);
-  EXPECT_EQ(DecideAutoSync(app, Utc(2026, 11, 28, 10), SelfHealBackoff{}, weekend).wait_seconds, 3600);
+  auto weekend =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 0 * * 6", "duration": "48h", "applications": ["*"]}])"),
+          app);
+  EXPECT_EQ(DecideAutoSync(app, Utc(2026, 11, 28, 10), SelfHealBackoff{}, [&] { return weekend; }).wait_seconds, 3600);
   // A broken window is a SyncError the controller clears once it is fixed.
-  auto broken = For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1y", "applications": ["*"]}])"), app);
-  AutoSyncDecision b = DecideAutoSync(app, at, SelfHealBackoff{}, broken);
+  auto broken =
+      For(base::Json::parse(R"([{"kind": "deny", "schedule": "0 2 * * *", "duration": "1y", "applications": ["*"]}])"),
+          app);
+  AutoSyncDecision b = DecideAutoSync(app, at, SelfHealBackoff{}, [&] { return broken; });
   EXPECT_EQ(b.kind, AutoSyncDecision::Kind::kCondition);
   EXPECT_EQ(b.message,
             "Sync prevented by sync window: AppProject proj: spec.syncWindows[0].duration: cannot parse duration '1y': "
