@@ -60,6 +60,13 @@ bool Established(const base::Json& crd) {
 
 }  // namespace
 
+base::Json DefaultProjectSpec() {
+  return {{"sourceRepos", {"*"}},
+          {"destinations", {{{"server", "*"}, {"namespace", "*"}}}},
+          {"clusterResourceWhitelist", {{{"group", "*"}, {"kind", "*"}}}},
+          {"sourceNamespaces", {"*"}}};
+}
+
 std::vector<base::Json> InstallManifests(const InstallOptions& opts) {
   base::Json app_columns = base::Json::array(
       {{{"name", "Sync Status"}, {"type", "string"}, {"jsonPath", ".status.sync.status"}},
@@ -71,10 +78,7 @@ std::vector<base::Json> InstallManifests(const InstallOptions& opts) {
           {{"apiVersion", "argoproj.io/v1alpha1"},
            {"kind", "AppProject"},
            {"metadata", {{"name", "default"}, {"namespace", opts.namespace_}}},
-           {"spec",
-            {{"sourceRepos", {"*"}},
-             {"destinations", {{{"server", "*"}, {"namespace", "*"}}}},
-             {"clusterResourceWhitelist", {{{"group", "*"}, {"kind", "*"}}}}}}}};
+           {"spec", DefaultProjectSpec()}}};
 }
 
 base::Result<std::vector<std::string>> Install(kube::Client& client, const InstallOptions& opts) {
@@ -99,7 +103,18 @@ base::Result<std::vector<std::string>> Install(kube::Client& client, const Insta
       }
     }
     if (gvk.group == "argoproj.io" && live.ok()) {
-      lines.push_back(display + " unchanged");  // never overwrite a project someone configured
+      // Never overwrite a project someone configured; the default of an earlier capstan install
+      // (no sourceNamespaces) gains "*" so Applications outside the control-plane namespace keep working.
+      base::Json old_default = DefaultProjectSpec();
+      old_default.erase("sourceNamespaces");
+      if (name == "default" && (*live).value("spec", base::Json()) == old_default) {
+        base::Json patch = {{"spec", {{"sourceNamespaces", {"*"}}}}};
+        auto patched = client.Patch(gvk, ns, name, kube::PatchType::kMerge, patch, {.dry_run = opts.dry_run});
+        if (!patched.ok()) return patched.status().Annotate("install " + display);
+        lines.push_back(display + " configured" + suffix);
+        continue;
+      }
+      lines.push_back(display + " unchanged");
       continue;
     }
     base::Result<base::Json> applied =

@@ -32,6 +32,12 @@ struct InstallOptions {
 // created".
 base::Result<std::vector<std::string>> Install(kube::Client& client, const InstallOptions& opts);
 
+// The spec of capstan's `default` AppProject: Argo CD's (every repository, destination and kind)
+// plus sourceNamespaces ["*"] — capstan has always served Applications in any namespace; a project
+// of one's own restricts that. Also what an operation or refresh uses when the control-plane
+// namespace has no `default` project (Argo CD's API server re-creates it at start).
+base::Json DefaultProjectSpec();
+
 // The objects Install writes, CRDs first.
 std::vector<base::Json> InstallManifests(const InstallOptions& opts);
 

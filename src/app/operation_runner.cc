@@ -18,6 +18,7 @@
 #include "app/lease_holder.h"
 #include "app/live_state.h"
 #include "app/operation_lease.h"
+#include "app/project.h"
 #include "app/server_side_diff.h"
 #include "base/crash_point.h"
 #include "base/log.h"
@@ -145,6 +146,9 @@ class OperationRunner::Run_ {
   base::Status Write(base::Json& app, const sync::OperationState& state, const base::Json& operation,
                      const Comparison* comparison, std::string_view why);
   base::Status Render(const base::Json& app, const Operation& op, sync::OperationState& state);
+  // Loads the app's AppProject into |project| and checks the app against it (project.h); the
+  // operation's error message when the project is missing or refuses the app.
+  base::Status CheckProject(const base::Json& app, std::optional<Project>& project);
   void WatchKinds(const std::vector<core::Gvk>& kinds);
 
   kube::Client& client_;
@@ -290,6 +294,16 @@ base::Status OperationRunner::Run_::Render(const base::Json& app, const Operatio
   return base::Status::Ok();
 }
 
+base::Status OperationRunner::Run_::CheckProject(const base::Json& app, std::optional<Project>& project) {
+  base::Result<Project> loaded = LoadProject(client_, opts_.control_plane_namespace, ProjectNameOf(app));
+  std::vector<ProjectProblem> problems = CheckApplication(app, loaded, opts_.control_plane_namespace);
+  if (!loaded.ok() || !problems.empty()) {
+    return base::Status::FailedPrecondition(OperationMessage(app, loaded, problems));
+  }
+  project = std::move(*loaded);
+  return base::Status::Ok();
+}
+
 void OperationRunner::Run_::Report(const sync::OperationState& before, const sync::OperationState& after,
                                    const Comparison* comparison) {
   if (opts_.on_step) opts_.on_step({.state = after, .plan = plan_, .resources = comparison ? &comparison->resources : nullptr});
@@ -393,8 +407,11 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
     }
 
     std::optional<Comparison> comparison;
+    std::optional<Project> project;
     if (!core::IsCompleted(state.phase)) {
-      base::Status rendered = CheckDestination(app);
+      // The AppProject first: a refused app fails before anything is rendered or written.
+      base::Status rendered = CheckProject(app, project);
+      if (rendered.ok()) rendered = CheckDestination(app);
       if (rendered.ok()) rendered = Render(app, *op, state);
       if (!rendered.ok()) {
         state.phase = OperationPhase::kError;
@@ -447,6 +464,10 @@ base::Result<base::Json> OperationRunner::Run_::Drive() {
         sync::OperationState before = state;
         HookLogRecorder hook_logs(client_, app, {state.started_at_unix, state.revision, state.retry_count});
         in.hook_finished = hook_logs.Callback();  // logs kept before any hook delete policy runs
+        in.permission = [&project, &app](const core::ResourceKey& key, bool namespaced) {
+          return CheckResource(*project, key, namespaced, base::GetStringAt(app, "spec/destination/server"),
+                               base::GetStringAt(app, "spec/destination/name"));
+        };
         state = engine_.Step(in, std::move(state));
         Report(before, state, &*comparison);
       }

@@ -9,6 +9,7 @@
 #include "app/conditions.h"
 #include "app/delete_finalizers.h"
 #include "app/live_state.h"
+#include "app/project.h"
 #include "app/server_side_diff.h"
 #include "core/annotations.h"
 #include "sync/operation_state.h"
@@ -18,11 +19,25 @@ namespace capstan::app {
 base::Result<base::Json> Refresh(kube::Client& client, const AppRef& ref, const RefreshOptions& opts) {
   CAPSTAN_ASSIGN_OR_RETURN(base::Json app, client.Get(kApplicationGvk, ref.namespace_, ref.name));
   std::string now = sync::FormatTime(static_cast<int64_t>(std::time(nullptr)));
+  // Refresh owns ComparisonError and the project's InvalidSpecError / UnknownError; other
+  // conditions (the runner's SyncError) stay.
+  base::Json status = app.value("status", base::Json::object());
+  // The AppProject first (Argo CD's refreshAppConditions): a refused app is not compared at all.
+  const std::string& control_plane = opts.render.control_plane_namespace;
+  base::Result<Project> project = LoadProject(client, control_plane, ProjectNameOf(app));
+  std::vector<ProjectProblem> problems = CheckApplication(app, project, control_plane);
+  SetProjectConditions(status, problems, now);
+  if (!problems.empty()) {
+    base::Json patch = {{"status",
+                         {{"sync", {{"status", "Unknown"}}},
+                          {"health", {{"status", "Unknown"}}},
+                          {"conditions", status["conditions"]},
+                          {"reconciledAt", now}}}};
+    return client.Patch(kApplicationGvk, ref.namespace_, ref.name, kube::PatchType::kMerge, patch, {});
+  }
   auto rendered = source::RenderApplication(app, opts.render);
   base::Status normalized = rendered.ok() ? NormalizeNamespaces(client, rendered->objects, rendered->destination_namespace)
                                           : rendered.status();
-  // Refresh owns ComparisonError only; other conditions (the runner's SyncError) stay.
-  base::Json status = app.value("status", base::Json::object());
   if (!normalized.ok()) {
     SetCondition(status, kComparisonError, normalized.message(), now);
     base::Json patch = {{"status",

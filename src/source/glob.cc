@@ -54,6 +54,7 @@ struct Glob::Node {
   std::u32string text;                      // kText; the characters of kList
   char32_t lo = 0, hi = 0;                  // kRange
   bool negated = false;                     // kList, kRange
+  bool super = false;                       // kAny: "**", matches separators too
   std::vector<std::vector<Node>> options;  // kAnyOf
 };
 
@@ -97,8 +98,12 @@ class Parser {
         out.push_back(Leaf(Node::Type::kSingle));
       } else if (c == U'*') {
         ++pos_;
-        if (pos_ < p_.size() && p_[pos_] == U'*') ++pos_;  // "**": the same without separators
-        if (out.empty() || out.back().type != Node::Type::kAny) out.push_back(Leaf(Node::Type::kAny));
+        bool super = pos_ < p_.size() && p_[pos_] == U'*';  // "**": the same without separators
+        if (super) ++pos_;
+        if (out.empty() || out.back().type != Node::Type::kAny) {
+          out.push_back(Leaf(Node::Type::kAny));
+        }
+        out.back().super = out.back().super || super;
       } else {
         Node n;
         n.type = Node::Type::kText;
@@ -165,10 +170,10 @@ class Parser {
   size_t pos_ = 0;
 };
 
-bool MatchOne(const Node& n, char32_t c) {
+bool MatchOne(const Node& n, char32_t c, std::u32string_view separators) {
   switch (n.type) {
     case Node::Type::kSingle:
-      return true;
+      return separators.find(c) == std::u32string_view::npos;
     case Node::Type::kList:
       return (n.text.find(c) != std::u32string::npos) != n.negated;
     case Node::Type::kRange:
@@ -180,7 +185,7 @@ bool MatchOne(const Node& n, char32_t c) {
 
 // Matches seq[i..] against text[pos..], then calls |k| with the end position; true when some way
 // of matching makes |k| true.
-bool MatchSeq(const Seq& seq, size_t i, const std::u32string& text, size_t pos,
+bool MatchSeq(const Seq& seq, size_t i, const std::u32string& text, size_t pos, std::u32string_view seps,
               const std::function<bool(size_t)>& k) {
   while (i < seq.size()) {
     const Node& n = seq[i];
@@ -193,18 +198,29 @@ bool MatchSeq(const Seq& seq, size_t i, const std::u32string& text, size_t pos,
       case Node::Type::kSingle:
       case Node::Type::kList:
       case Node::Type::kRange:
-        if (pos >= text.size() || !MatchOne(n, text[pos])) return false;
+        if (pos >= text.size() || !MatchOne(n, text[pos], seps)) return false;
         ++pos;
         ++i;
         continue;
-      case Node::Type::kAny:
-        for (size_t end = text.size() + 1; end-- > pos;) {
-          if (MatchSeq(seq, i + 1, text, end, k)) return true;
+      case Node::Type::kAny: {
+        size_t limit = text.size();  // a plain `*` stops at the first separator
+        if (!n.super && !seps.empty()) {
+          for (size_t j = pos; j < text.size(); ++j) {
+            if (seps.find(text[j]) != std::u32string_view::npos) {
+              limit = j;
+              break;
+            }
+          }
+        }
+        for (size_t end = limit + 1; end-- > pos;) {
+          if (MatchSeq(seq, i + 1, text, end, seps, k)) return true;
         }
         return false;
+      }
       case Node::Type::kAnyOf:
         for (const Seq& alt : n.options) {
-          bool ok = MatchSeq(alt, 0, text, pos, [&](size_t after) { return MatchSeq(seq, i + 1, text, after, k); });
+          bool ok = MatchSeq(alt, 0, text, pos, seps,
+                             [&](size_t after) { return MatchSeq(seq, i + 1, text, after, seps, k); });
           if (ok) return true;
         }
         return false;
@@ -215,7 +231,9 @@ bool MatchSeq(const Seq& seq, size_t i, const std::u32string& text, size_t pos,
 
 }  // namespace
 
-base::Result<Glob> Glob::Compile(std::string_view pattern) {
+base::Result<Glob> Glob::Compile(std::string_view pattern) { return Compile(pattern, U""); }
+
+base::Result<Glob> Glob::Compile(std::string_view pattern, std::u32string_view separators) {
   Parser parser(DecodeUtf8(pattern));
   auto seq = std::make_shared<Seq>();
   base::Status s = parser.ParseSeq(*seq, 0);
@@ -224,6 +242,7 @@ base::Result<Glob> Glob::Compile(std::string_view pattern) {
   }
   Glob g;
   g.pattern_ = std::string(pattern);
+  g.separators_ = std::u32string(separators);
   g.seq_ = std::move(seq);
   return g;
 }
@@ -231,7 +250,7 @@ base::Result<Glob> Glob::Compile(std::string_view pattern) {
 bool Glob::Match(std::string_view text) const {
   if (!seq_) return false;
   std::u32string t = DecodeUtf8(text);
-  return MatchSeq(*seq_, 0, t, 0, [&](size_t end) { return end == t.size(); });
+  return MatchSeq(*seq_, 0, t, 0, separators_, [&](size_t end) { return end == t.size(); });
 }
 
 }  // namespace capstan::source

@@ -7,6 +7,8 @@
 // lexer reads it: `[a-z0-9]` is a syntax error there and here), `{a,b*,c}` matches any of the
 // alternatives (nested braces allowed, empty alternatives allowed), and `\x` is a literal x. `}` and
 // `,` outside braces and `]` outside brackets are literal. The whole text must match.
+// Compiled WITH separators (glob.Compile(pattern, '/') as AppProject sourceRepos are), `*` and `?`
+// never match a separator while `**` still matches anything.
 //
 // Thread safety: a Glob is immutable after Compile and safe to share.
 
@@ -28,6 +30,8 @@ class Glob {
   // a bracket holding more than one range ("expected close range character"), e.g.
   // `invalid glob "[a-z0-9]": expected close range character at offset 4`.
   static base::Result<Glob> Compile(std::string_view pattern);
+  // The same with |separators| (code points `*` and `?` do not match).
+  static base::Result<Glob> Compile(std::string_view pattern, std::u32string_view separators);
 
   // True when the whole of |text| matches.
   bool Match(std::string_view text) const;
@@ -38,6 +42,7 @@ class Glob {
 
  private:
   std::string pattern_;
+  std::u32string separators_;
   std::shared_ptr<const std::vector<Node>> seq_;
 };
 

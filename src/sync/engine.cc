@@ -187,16 +187,25 @@ bool StepRun::BuildTasks() {
     }
   }
   std::set<std::string> invalid;
-  std::map<std::string, base::Status> resolved;
+  std::map<std::string, base::Result<kube::ApiResource>> resolved;
   for (Task& t : tasks_) {
     const std::string api_version = ApiVersionOf(t);
     const std::string gvk_key = api_version + "/" + t.key.kind;
     auto it = resolved.find(gvk_key);
     if (it == resolved.end()) {
-      it = resolved.emplace(gvk_key, client_.Resolve(core::Gvk::FromApiVersion(api_version, t.key.kind)).status()).first;
+      it = resolved.emplace(gvk_key, client_.Resolve(core::Gvk::FromApiVersion(api_version, t.key.kind))).first;
     }
-    const base::Status& s = it->second;
-    if (s.ok()) continue;
+    const base::Status& s = it->second.status();
+    if (s.ok()) {
+      std::string refused = in_.permission ? in_.permission(t.key, it->second->namespaced) : "";
+      if (refused.empty()) continue;
+      t.result = ResultCode::kSyncFailed;
+      t.hook_phase = OperationPhase::kFailed;
+      t.message = std::move(refused);
+      invalid.insert(t.message);
+      RecordResult(t);
+      continue;
+    }
     if (s.IsNotFound() && (in_.sync.skip_dry_run_on_missing_resource ||
                            t.annotations.sync_options.Has("SkipDryRunOnMissingResource=true") ||
                            defined_by_crd.count({t.key.group, t.key.kind}))) {

@@ -55,6 +55,12 @@ struct StepInput {
   // Failed or Error (terminated hooks included), before any delete policy can remove it. A crash
   // before the step's state is saved calls it again for the same hook on resume. May be empty.
   std::function<void(const FinishedHook&)> hook_finished;
+  // The permission validator of spec §2.2 step 6 (the AppProject; gitops-engine
+  // WithPermissionValidator): called on every Step for each task whose kind the server serves — its
+  // target, or the live object of a prune — with the task's key and whether the kind is namespaced.
+  // A non-empty result refuses the task with that message (SyncFailed) and the operation fails with
+  // "one or more synchronization tasks are not valid: …" before anything is written. May be empty.
+  std::function<std::string(const core::ResourceKey& key, bool namespaced)> permission;
 };
 
 class Engine {
