@@ -24,6 +24,21 @@ TEST(GlobTest, StarCrossesSlashesBecauseArgoPassesNoSeparators) {
   EXPECT_FALSE(M("a*b*c", "axxbyy"));
 }
 
+TEST(GlobTest, WithSeparatorsStarAndQuestionMarkStopThere) {
+  // glob.Compile(pattern, '/'), as AppProject sourceRepos are matched.
+  auto m = [](std::string_view pattern, std::string_view text) {
+    auto g = Glob::Compile(pattern, U"/");
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return g.ok() && g->Match(text);
+  };
+  EXPECT_TRUE(m("https://github.com/org/*", "https://github.com/org/repo"));
+  EXPECT_FALSE(m("https://github.com/org/*", "https://github.com/org/a/b"));
+  EXPECT_TRUE(m("https://github.com/org/**", "https://github.com/org/a/b"));
+  EXPECT_FALSE(m("a?b", "a/b"));
+  EXPECT_TRUE(m("a?b", "a-b"));
+  EXPECT_TRUE(m("{x/*,y}", "x/z"));
+}
+
 TEST(GlobTest, WholeTextMustMatch) {
   EXPECT_FALSE(M("a.yaml", "sub/a.yaml"));
   EXPECT_TRUE(M("a.yaml", "a.yaml"));
