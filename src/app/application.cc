@@ -242,6 +242,16 @@ bool OperationInProgress(const base::Json& app) {
   return phase == "Running" || phase == "Terminating";
 }
 
+bool ComparedWithSpec(const base::Json& app) {
+  const base::Json spec = app.value("spec", base::Json::object());
+  const base::Json compared = app.value("status", base::Json::object()).value("sync", base::Json::object())
+                                 .value("comparedTo", base::Json::object());
+  for (const char* field : {"source", "sources", "destination"}) {
+    if (spec.value(field, base::Json()) != compared.value(field, base::Json())) return false;
+  }
+  return true;
+}
+
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app) {
   const base::Json* p = nullptr;
   if (auto s = app.find("spec"); s != app.end() && s->is_object()) {

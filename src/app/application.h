@@ -100,6 +100,10 @@ bool OperationRequested(const base::Json& app);
 // True when |app|'s operation is Running or Terminating (status.operationState.phase).
 bool OperationInProgress(const base::Json& app);
 
+// True when |app|'s last comparison was made for its current spec: status.sync.comparedTo has the
+// spec's source, sources and destination.
+bool ComparedWithSpec(const base::Json& app);
+
 // spec.syncPolicy.retry, when set.
 base::Result<std::optional<RetryStrategy>> SpecRetry(const base::Json& app);
 

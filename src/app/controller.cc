@@ -2,6 +2,7 @@
 
 #include "app/controller.h"
 
+#include <algorithm>
 #include <ctime>
 #include <random>
 #include <thread>
@@ -10,6 +11,7 @@
 #include "app/controller_presence.h"
 #include "app/delete_finalizers.h"
 #include "app/deletion.h"
+#include "app/depends_on.h"
 #include "app/lease_holder.h"
 #include "app/operation_lease.h"
 #include "app/operation_runner.h"
@@ -41,21 +43,21 @@ std::string KeyOf(const base::Json& app) {
   return base::GetStringAt(app, "metadata/namespace") + "/" + base::GetStringAt(app, "metadata/name");
 }
 
-// The spec a comparison was made for changed since (status.sync.comparedTo): refresh at once.
-bool SpecChanged(const base::Json& app) {
-  const base::Json spec = app.value("spec", base::Json::object());
-  const base::Json compared = app.value("status", base::Json::object()).value("sync", base::Json::object())
-                                 .value("comparedTo", base::Json::object());
-  for (const char* field : {"source", "sources", "destination"}) {
-    if (spec.value(field, base::Json()) != compared.value(field, base::Json())) return true;
-  }
-  return false;
-}
-
 bool RefreshAnnotated(const base::Json& app) {
   return !base::GetString(app.value("metadata", base::Json::object()).value("annotations", base::Json::object()),
                           kRefreshAnnotation)
               .empty();
+}
+
+// True when |status| has the condition |c| (same type and message).
+bool ConditionsHave(const base::Json& status, const base::Json& c) {
+  for (const base::Json& have : status.value("conditions", base::Json::array())) {
+    if (base::GetString(have, "type") == base::GetString(c, "type") &&
+        base::GetString(have, "message") == base::GetString(c, "message")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string SyncErrorMessage(const base::Json& app) {
@@ -106,6 +108,11 @@ bool Controller::TakeForced(const std::string& key) {
   return forced_.erase(key) > 0;
 }
 
+std::map<std::string, std::vector<std::string>> Controller::DependencyGraph() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return depends_on_;
+}
+
 bool Controller::FirstLook(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   return looked_at_.insert(key).second;
@@ -132,16 +139,32 @@ void Controller::OnApplication(const base::Json& app, bool deleted) {
   const std::string ns = base::GetStringAt(app, "metadata/namespace");
   if (!Allowed(ns)) return;
   const std::string key = KeyOf(app);
+  std::vector<std::string> dependents;  // apps waiting on this one look again
   {
     std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [other, deps] : depends_on_) {
+      if (std::find(deps.begin(), deps.end(), key) != deps.end()) dependents.push_back(other);
+    }
     if (deleted) {
       known_.erase(key);
       forced_.erase(key);
       looked_at_.erase(key);
-      return;
+      depends_on_.erase(key);
+    } else {
+      known_.insert(key);
+      std::vector<std::string> deps;
+      if (auto refs = DependenciesOf(app); refs.ok()) {
+        for (const AppRef& r : *refs) deps.push_back(r.namespace_ + "/" + r.name);
+      }
+      if (deps.empty()) {
+        depends_on_.erase(key);
+      } else {
+        depends_on_[key] = std::move(deps);
+      }
     }
-    known_.insert(key);
   }
+  for (const std::string& other : dependents) status_queue_.Add(other, std::chrono::milliseconds(200));
+  if (deleted) return;
   status_queue_.Add(key);
   if (OperationRequested(app) || OperationInProgress(app) || IsDeleting(app)) operation_queue_.Add(key);
 }
@@ -181,7 +204,7 @@ void Controller::Reconcile(const std::string& key) {
       CAPSTAN_LOG_WARN("Application {}: releasing an abandoned operation Lease: {}", key, s.ToString());
     }
   }
-  if (forced || annotated || due || SpecChanged(app)) {
+  if (forced || annotated || due || !ComparedWithSpec(app)) {
     RefreshOptions ro{.render = opts_.render, .health_override = opts_.health_override, .live = opts_.live};
     ro.render.control_plane_namespace = opts_.control_plane_namespace;
     auto refreshed = Refresh(client_, *ref, ro);
@@ -209,34 +232,53 @@ void Controller::Reconcile(const std::string& key) {
   }
 
   std::chrono::seconds next = NextPoll();
-  AutoSyncDecision d = DecideAutoSync(app, NowUnix(), opts_.self_heal);
+  AutoSyncDecision d = DecideAutoSync(app, NowUnix(), opts_.self_heal,
+                                      [&] { return LoadAppSyncWindows(client_, app, opts_.control_plane_namespace); });
+  const base::Json status = app.value("status", base::Json::object());
+  base::Json updated = status;  // with the conditions this decision sets or clears
   const std::string sync_error = SyncErrorMessage(app);
-  std::optional<std::string> condition;  // the SyncError to write; "" to clear
   switch (d.kind) {
-    case AutoSyncDecision::Kind::kSync: {
-      if (IsAutoSyncMessage(sync_error)) condition = "";
+    case AutoSyncDecision::Kind::kSync:
+    case AutoSyncDecision::Kind::kNone:
+      if (IsAutoSyncMessage(sync_error)) ClearCondition(updated, kSyncError);
       break;
-    }
     case AutoSyncDecision::Kind::kCondition:
-      if (sync_error != d.message) condition = d.message;
+      if (sync_error != d.message) {
+        SetCondition(updated, kSyncError, d.message, sync::FormatTime(NowUnix()));
+        CAPSTAN_LOG_WARN("Application {}: {}", key, d.message);
+      }
       break;
     case AutoSyncDecision::Kind::kWait:
       next = std::min(next, std::chrono::seconds(d.wait_seconds));
       RequestRefresh(key, std::chrono::seconds(d.wait_seconds));
       break;
-    case AutoSyncDecision::Kind::kNone:
-      if (IsAutoSyncMessage(sync_error)) condition = "";
-      break;
   }
-  if (condition) {
-    base::Json status = app.value("status", base::Json::object());
-    if (condition->empty()) {
-      ClearCondition(status, kSyncError);
-    } else {
-      SetCondition(status, kSyncError, *condition, sync::FormatTime(NowUnix()));
-      CAPSTAN_LOG_WARN("Application {}: {}", key, *condition);
+  // dependsOn (depends_on.h): an automated sync waits until the apps it depends on are ready.
+  ClearCondition(updated, kDependencyWaiting);
+  ClearCondition(updated, kDependencyError);
+  if (d.kind == AutoSyncDecision::Kind::kSync) {
+    DependencyVerdict deps = CheckDependencies(
+        app,
+        [this](const AppRef& r) -> std::optional<base::Json> {
+          auto got = client_.Get(kApplicationGvk, r.namespace_, r.name);
+          return got.ok() ? std::optional<base::Json>(std::move(*got)) : std::nullopt;
+        },
+        DependencyGraph());
+    if (!deps.ready()) {
+      const char* type = deps.error.empty() ? kDependencyWaiting : kDependencyError;
+      SetCondition(updated, type, deps.Message(), sync::FormatTime(NowUnix()));
+      for (const AppRef& r : deps.to_refresh) RequestRefresh(r.namespace_ + "/" + r.name);
+      d.kind = AutoSyncDecision::Kind::kNone;  // a change of a dependency brings the app back
     }
-    base::Json patch = {{"status", {{"conditions", status.value("conditions", base::Json())}}}};
+  }
+  if (updated.value("conditions", base::Json()) != status.value("conditions", base::Json())) {
+    for (const base::Json& c : updated.value("conditions", base::Json::array())) {
+      const std::string type = base::GetString(c, "type");
+      if ((type == kDependencyWaiting || type == kDependencyError) && !ConditionsHave(status, c)) {
+        CAPSTAN_LOG_INFO("Application {}: {}", key, base::GetString(c, "message"));
+      }
+    }
+    base::Json patch = {{"status", {{"conditions", updated.value("conditions", base::Json())}}}};
     auto written = client_.Patch(kApplicationGvk, ref->namespace_, ref->name, kube::PatchType::kMerge, patch, {});
     if (!written.ok()) CAPSTAN_LOG_WARN("Application {}: writing conditions: {}", key, written.status().ToString());
   }

@@ -11,7 +11,9 @@
 //    changed since the last comparison, when `argocd.argoproj.io/refresh` is set (then removed), or
 //    when RequestRefresh asked (a managed object changed: the cache's callback); then decide
 //    automated sync (auto_sync.h) and request the operation, set or clear its SyncError, or come back
-//    when a self-heal is due;
+//    when a self-heal is due; an app with capstan.dev/depends-on syncs only once the apps it depends
+//    on are ready (depends_on.h; it carries DependencyWaiting meanwhile, DependencyError for a
+//    cycle), and any change of one of those brings it back;
 //  - operation workers run what an app asks for: its operation (OperationRunner, without following
 //    one another runner drives — the app comes back to the queue on its next change, or 5 s later,
 //    so the operation of a runner that died is taken over once its Lease expires), or, for an app
@@ -34,6 +36,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stop_token>
@@ -109,6 +112,8 @@ class Controller {
   bool TakeForced(const std::string& key);
   // True the first time this process reconciles |key|.
   bool FirstLook(const std::string& key);
+  // Every known app's capstan.dev/depends-on, as keys (apps with none left out).
+  std::map<std::string, std::vector<std::string>> DependencyGraph() const;
 
   kube::Client& client_;
   ControllerOptions opts_;
@@ -118,6 +123,7 @@ class Controller {
   std::set<std::string> forced_;     // keys whose next reconcile must refresh
   std::set<std::string> looked_at_;  // keys reconciled since the start
   std::set<std::string> known_;      // Applications seen and allowed
+  std::map<std::string, std::vector<std::string>> depends_on_;  // key → the keys it depends on
   std::atomic<int64_t> refreshes_{0}, refresh_errors_{0}, auto_syncs_{0}, operations_{0}, deletion_passes_{0};
 };
 

@@ -43,7 +43,9 @@ app::AppRef ParseAppName(const std::string& text, const std::string& app_namespa
   return {app_namespace, text};
 }
 
-void PrintApplication(std::ostream& out, const base::Json& app, const std::string& output) {
+void PrintApplication(std::ostream& out, const base::Json& app, const std::string& output,
+                      const std::vector<std::string>& depends_on, const app::AppSyncWindows* windows,
+                      int64_t now_unix) {
   if (output == "json") {
     out << app.dump(2) << "\n";
     return;
@@ -61,6 +63,10 @@ void PrintApplication(std::ostream& out, const base::Json& app, const std::strin
   std::string target = base::GetStringAt(spec, "source/targetRevision");
   Field(out, "Target", target.empty() ? "HEAD" : target);
   Field(out, "Path", base::GetStringAt(spec, "source/path"));
+  if (windows) {
+    Field(out, "SyncWindow", windows->Status(now_unix));
+    if (std::string assigned = windows->Assigned(); !assigned.empty()) Field(out, "Assigned Windows", assigned);
+  }
   std::string revision = base::GetStringAt(app, "status/sync/revision");
   std::string sync = base::GetStringAt(app, "status/sync/status");
   if (!sync.empty()) {
@@ -69,6 +75,20 @@ void PrintApplication(std::ostream& out, const base::Json& app, const std::strin
   }
   std::string health = base::GetStringAt(app, "status/health/status");
   if (!health.empty()) Field(out, "Health Status", health);
+  if (!depends_on.empty()) {
+    std::string list;
+    for (const std::string& d : depends_on) list += (list.empty() ? "" : ", ") + d;
+    Field(out, "Depends On", list);
+  }
+  const base::Json conditions = app.value("status", base::Json::object()).value("conditions", base::Json::array());
+  if (!conditions.empty()) {
+    std::vector<std::vector<std::string>> rows = {{"CONDITION", "MESSAGE", "LAST TRANSITION"}};
+    for (const base::Json& c : conditions) {
+      rows.push_back({base::GetString(c, "type"), base::GetString(c, "message"), base::GetString(c, "lastTransitionTime")});
+    }
+    out << "\n";
+    Table(out, rows);
+  }
   const base::Json* os = nullptr;
   if (auto st = app.find("status"); st != app.end() && st->is_object()) {
     if (auto o = st->find("operationState"); o != st->end() && o->is_object()) os = &*o;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -104,7 +105,8 @@ void RegisterGet(CLI::App& group, ClusterFlags& cluster) {
     }
     auto app = (*client)->Get(app::kApplicationGvk, ref.namespace_, ref.name);
     if (!app.ok()) return Fail(app.status().Annotate("Application " + ref.ToString()));
-    PrintApplication(std::cout, *app, f->output);
+    const app::AppSyncWindows windows = app::LoadAppSyncWindows(**client, *app, f->run.control_plane_namespace);
+    PrintApplication(std::cout, *app, f->output, DependencyLines(**client, *app), &windows, std::time(nullptr));
   });
 }
 

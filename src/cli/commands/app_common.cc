@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "app/depends_on.h"
 #include "app/operation_runner.h"
 #include "app/progress_view.h"
 #include "cli/app_output.h"
@@ -124,6 +125,21 @@ base::Result<app::AppRef> UpsertApplication(kube::Client& client, base::Json man
     }
   }
   return base::Status::Conflict("Application " + ref.ToString() + ": kept changing while being updated");
+}
+
+// "<app> (ready)" or "<app> (<why not>)" for each app |app| depends on; the annotation's error alone
+// when it is bad.
+std::vector<std::string> DependencyLines(kube::Client& client, const base::Json& app) {
+  auto deps = app::DependenciesOf(app);
+  if (!deps.ok()) return {std::string(deps.status().message())};
+  std::vector<std::string> lines;
+  for (const app::AppRef& ref : *deps) {
+    auto dep = client.Get(app::kApplicationGvk, ref.namespace_, ref.name);
+    std::optional<std::string> why = app::NotReadyReason(app, dep.ok() ? &*dep : nullptr);
+    std::string name = ref.namespace_ == base::GetStringAt(app, "metadata/namespace") ? ref.name : ref.ToString();
+    lines.push_back(name + " (" + why.value_or("ready") + ")");
+  }
+  return lines;
 }
 
 }  // namespace capstan::cli

@@ -8,6 +8,7 @@
 #define CAPSTAN_CLI_COMMANDS_APP_COMMON_H_
 
 #include <string>
+#include <vector>
 
 #include "app/application.h"
 #include "base/json.h"
@@ -44,6 +45,10 @@ void RunAndReport(kube::Client& client, const app::AppRef& ref, const RunFlags& 
 // |upsert|, an existing Application with a different spec is kAlreadyExists "existing application
 // spec is different, use upsert flag to force update" (Argo CD's message).
 base::Result<app::AppRef> UpsertApplication(kube::Client& client, base::Json manifest, bool upsert);
+
+// "<app> (ready)" or "<app> (<why not>)" for each app |app| depends on (capstan.dev/depends-on,
+// app/depends_on.h); the annotation's error alone when it is bad. Empty when it depends on none.
+std::vector<std::string> DependencyLines(kube::Client& client, const base::Json& app);
 
 }  // namespace capstan::cli
 

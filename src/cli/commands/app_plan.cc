@@ -88,6 +88,12 @@ void RegisterAppPlan(CLI::App& group, ClusterFlags& cluster) {
     opts.render = std::move(*render);
     auto rows = app::PlanApp(**client, application, opts);
     if (!rows.ok()) return Fail(rows.status());
+    if (f->run.output != "json" && !f->name.empty()) {
+      std::vector<std::string> deps = DependencyLines(**client, application);
+      std::string list;
+      for (const std::string& d : deps) list += (list.empty() ? "" : ", ") + d;
+      if (!list.empty()) std::cout << "Depends on: " << list << "\n\n";
+    }
     PrintPlan(*rows, f->run.output);
   });
 }
