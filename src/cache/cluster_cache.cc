@@ -135,7 +135,22 @@ void ClusterCache::OnKindEvent(const GroupKind& gk, bool store, const kube::Refl
     std::unique_lock<std::shared_mutex> lock(mu_);
     std::vector<std::string> instances =
         ev.type == kube::ReflectorEventType::kDeleted ? index_.Remove(key) : index_.Upsert(ev.object);
-    changes.push_back({std::move(key), std::move(instances)});
+    if (ev.type == kube::ReflectorEventType::kAdded && !instances.empty()) {
+      // Each kind has its own reflector, so a child (a ReplicaSet's Pod) may be indexed before its
+      // owner and was then reported with no app: report the descendants again now that it is known.
+      std::vector<std::string> level = {base::GetStringAt(ev.object, "metadata/uid")};
+      for (int depth = 0; depth < 3 && !level.empty(); ++depth) {
+        std::vector<std::string> next;
+        for (const std::string& uid : level) {
+          for (const core::ResourceKey& child : index_.ChildrenOf(uid)) {
+            changes.push_back({child, instances});
+            if (auto obj = index_.Get(child)) next.push_back(base::GetStringAt(*obj, "metadata/uid"));
+          }
+        }
+        level = std::move(next);
+      }
+    }
+    changes.insert(changes.begin(), IndexChange{std::move(key), std::move(instances)});
   }
   if (report) Notify(changes);
 }
