@@ -28,6 +28,7 @@ class ProjectTest : public testing::ClusterTest {
  protected:
   void SetUp() override {
     ClusterTest::SetUp();
+    cli_testing::EnsureInstalled();  // the AppProject CRD, before a test creates a project
     repo_ = scratch_.path() + "/repo";
     ASSERT_EQ(cli_testing::Run({"git", "init", "-q", "-b", "main", repo_}).exit_code, 0);
   }

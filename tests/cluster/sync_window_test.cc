@@ -41,6 +41,7 @@ class SyncWindowTest : public testing::ClusterTest {
  protected:
   void SetUp() override {
     testing::ClusterTest::SetUp();
+    cli_testing::EnsureInstalled();  // the AppProject CRD, before a test creates a project
     repo_.emplace(scratch_.path(), "app");
     repo_->Write("a.yaml", ConfigMapYaml("a"));
     repo_->CommitAndPush("a");
