@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/log.h"
+#include "base/metrics.h"
 
 namespace capstan::kube {
 namespace {
@@ -383,6 +384,24 @@ void HttpTransport::Prepare(void* handle, const HttpRequest& req, const Auth& au
 
 namespace {
 
+// Counts one attempt of |req| in capstan_kube_api_requests_total: its verb, and the HTTP status or
+// "error" when no answer came.
+void CountRequest(const HttpRequest& req, long code) {
+  static base::Counter& requests = base::DefaultMetrics().AddCounter(
+      "capstan_kube_api_requests_total", "Requests sent to the Kubernetes API server, by verb and HTTP status.",
+      {"verb", "code"});
+  std::string verb = req.verb;
+  if (verb.empty()) {
+    if (req.method == "GET") verb = "get";
+    else if (req.method == "POST") verb = "create";
+    else if (req.method == "PUT") verb = "update";
+    else if (req.method == "PATCH") verb = "patch";
+    else if (req.method == "DELETE") verb = "delete";
+    else verb = req.method;
+  }
+  requests.Inc({verb, code > 0 ? std::to_string(code) : "error"});
+}
+
 // The Status for a failed transfer: what was asked, of which URL, and curl's reason.
 Status TransportError(std::string_view base_url, const HttpRequest& req, CURLcode code, const char* errbuf) {
   std::string msg = DescribeRequest(base_url, req) + ": ";
@@ -411,6 +430,7 @@ void HttpTransport::PerformOnce(const HttpRequest& req, const Auth& auth, Attemp
   connections_opened_ += connects;
   if (a.result == CURLE_OK) curl_easy_getinfo(static_cast<CURL*>(h), CURLINFO_RESPONSE_CODE, &a.response.code);
   Return(h);
+  CountRequest(req, a.result == CURLE_OK ? a.response.code : 0);
 }
 
 base::Result<HttpResponse> HttpTransport::Do(const HttpRequest& req) {
@@ -497,6 +517,7 @@ base::Result<HttpResponse> HttpTransport::Stream(const HttpRequest& req,
     curl_multi_remove_handle(m, h);
     curl_easy_cleanup(h);
     curl_multi_cleanup(m);
+    if (!cancelled || a.response.code != 0) CountRequest(req, a.response.code);
 
     if (cancelled) return Status::Cancelled(DescribeRequest(base_url_, req) + ": stopped");
     if (a.stopped_by_callback) return std::move(a.response);

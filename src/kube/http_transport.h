@@ -45,6 +45,9 @@ namespace capstan::kube {
 
 struct HttpRequest {
   std::string method = "GET";       // GET, POST, PUT, PATCH, DELETE
+  // The Kubernetes verb in capstan_kube_api_requests_total ("list", "watch"); "" = from the method
+  // (GET get, POST create, PUT update, PATCH patch, DELETE delete).
+  std::string verb;
   std::string path_and_query;       // "/api/v1/namespaces?limit=1", appended to the server URL
   std::string body;                 // sent when non-empty (or when the method is not GET)
   std::string content_type;         // of |body|

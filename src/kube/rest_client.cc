@@ -81,6 +81,7 @@ class RestClientImpl : public RestClient {
         .AddIfSet("resourceVersion", opts.resource_version);
     if (opts.limit > 0) q.Add("limit", std::to_string(opts.limit));
     HttpRequest req;
+    req.verb = "list";
     req.path_and_query = ResourcePath(*res, ns) + q.str();
     CAPSTAN_ASSIGN_OR_RETURN(HttpResponse resp, Send(req, what));
     CAPSTAN_ASSIGN_OR_RETURN(Json list, base::ParseJsonFast(resp.body, what));
@@ -218,6 +219,7 @@ class RestClientImpl : public RestClient {
         .AddIfSet("fieldSelector", opts.field_selector);
     if (opts.timeout_seconds > 0) q.Add("timeoutSeconds", std::to_string(opts.timeout_seconds));
     HttpRequest req;
+    req.verb = "watch";
     req.path_and_query = ResourcePath(*res, ns) + q.str();
     // Stalled: nothing for well past the server's own timeout. Otherwise TCP keep-alive finds a dead peer.
     req.timeout_seconds = opts.timeout_seconds > 0 ? opts.timeout_seconds + 60 : 0;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/json.h"
+#include "base/metrics.h"
 #include "kube/api_error.h"
 
 namespace capstan::kube {
@@ -263,6 +264,33 @@ TEST(RestClientTest, WatchQueryEventsAndGone) {
   EXPECT_EQ(got, (std::vector<WatchEventType>{WatchEventType::kAdded, WatchEventType::kBookmark}));
   EXPECT_TRUE(IsGone(s)) << s.ToString();
   EXPECT_THAT(s.message(), HasSubstr("watch ConfigMap in namespace ns: too old resource version"));
+}
+
+TEST(RestClientTest, EveryRequestIsCountedByKubernetesVerbAndStatus) {
+  FakeApiServer api;
+  auto c = api.Client();
+  // Discovery first, so the counts below are only the requests of this test.
+  ASSERT_TRUE(c->Get({"", "v1", "ConfigMap"}, "ns", "warm").ok());
+  auto count = [](const std::string& verb, const std::string& code) {
+    return base::DefaultMetrics().AddCounter("capstan_kube_api_requests_total", "", {"verb", "code"}).Value({verb, code});
+  };
+  double get0 = count("get", "200"), list0 = count("list", "200"), patch0 = count("patch", "200");
+  double del404 = count("delete", "404"), errors0 = count("get", "error");
+  ASSERT_TRUE(c->Get({"", "v1", "ConfigMap"}, "ns", "a").ok());
+  ASSERT_TRUE(c->List({"", "v1", "ConfigMap"}, "ns", {}).ok());
+  ASSERT_TRUE(c->Apply(Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"ns"}})"),
+                       {}).ok());
+  api.answer = [](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(R"({"kind":"Status","code":404,"reason":"NotFound","message":"gone"})", "application/json");
+  };
+  EXPECT_FALSE(c->Delete({"", "v1", "ConfigMap"}, "ns", "a", {}).ok());
+  EXPECT_EQ(count("get", "200"), get0 + 1);
+  EXPECT_EQ(count("list", "200"), list0 + 1);
+  EXPECT_EQ(count("patch", "200"), patch0 + 1);
+  EXPECT_EQ(count("delete", "404"), del404 + 1);
+  EXPECT_EQ(count("get", "error"), errors0);
+  EXPECT_THAT(base::DefaultMetrics().Render(), HasSubstr("capstan_kube_api_requests_total{verb=\"list\",code=\"200\"} "));
 }
 
 }  // namespace
