@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "app/lease_holder.h"
+#include "app/shard_membership.h"
 #include "base/json.h"
 #include "base/time.h"
 #include "source/glob.h"
@@ -24,23 +24,13 @@ bool NamespaceMatches(const std::string& pattern, const std::string& ns) {
   return glob.ok() && glob->Match(ns);
 }
 
-base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
-                                       const std::string& app_namespace) {
-  const core::Gvk lease_gvk{"coordination.k8s.io", "v1", "Lease"};
-  base::Result<base::Json> live = client.Get(lease_gvk, control_plane_namespace, kControllerLeaseName);
-  if (!live.ok()) {
-    if (live.status().IsNotFound()) return false;
-    return live.status();
-  }
-  const std::string holder = base::GetStringAt(*live, "spec/holderIdentity");
-  if (holder.empty() || HolderIsDeadLocalProcess(holder)) return false;
-  base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(*live, "spec/renewTime"));
-  if (!renewed.ok()) return false;
-  const int64_t duration_s = live->value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
-  if (*renewed + duration_s * 1000000 < base::NowUnixMicros()) return false;
+namespace {
+
+// Whether the controller holding |lease| serves Applications of |app_namespace|.
+bool Serves(const base::Json& lease, const std::string& control_plane_namespace, const std::string& app_namespace) {
   if (app_namespace.empty() || app_namespace == control_plane_namespace) return true;
   const std::string served = base::GetString(
-      live->value("metadata", base::Json::object()).value("annotations", base::Json::object()),
+      lease.value("metadata", base::Json::object()).value("annotations", base::Json::object()),
       kApplicationNamespacesAnnotation);
   size_t start = 0;
   while (start <= served.size()) {
@@ -48,6 +38,29 @@ base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& 
     if (comma == std::string::npos) comma = served.size();
     if (comma > start && NamespaceMatches(served.substr(start, comma - start), app_namespace)) return true;
     start = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
+                                       const std::string& app_namespace) {
+  const core::Gvk lease_gvk{"coordination.k8s.io", "v1", "Lease"};
+  base::Result<base::Json> live = client.Get(lease_gvk, control_plane_namespace, kControllerLeaseName);
+  if (live.ok()) {
+    if (!base::GetStringAt(*live, "spec/holderIdentity").empty() && !LeaseAbandoned(*live, base::NowUnixMicros())) {
+      return Serves(*live, control_plane_namespace, app_namespace);
+    }
+  } else if (!live.status().IsNotFound()) {
+    return live.status();
+  }
+  // No live leader (one died and its Lease has not expired into another's hands yet): any live
+  // replica counts.
+  auto members = LiveMemberLeases(client, control_plane_namespace);
+  if (!members.ok()) return members.status();
+  for (const base::Json& m : *members) {
+    if (Serves(m, control_plane_namespace, app_namespace)) return true;
   }
   return false;
 }

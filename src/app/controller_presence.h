@@ -1,8 +1,9 @@
 // Copyright 2026 The capstan Authors.
 //
-// Whether a controller is running for a control-plane namespace. A running `capstan controller`
-// holds the Lease "capstan-controller" in its control-plane namespace (15 s, renewed every 5 s,
-// released when it stops). The CLI asks before it runs anything itself: with a controller present,
+// Whether a controller is running for a control-plane namespace, and which replica leads. The leader
+// among the running `capstan controller` replicas holds the Lease "capstan-controller" in the
+// control-plane namespace (15 s, renewed every 5 s, released when it stops); the others try to take it
+// every 5 s. Every replica also holds a member Lease (shard_membership.h). The CLI asks before it runs anything itself: with a controller present,
 // `capstan app sync` only requests the operation and follows it, and `capstan app delete` only
 // deletes the Application (and follows with --wait); with none, the CLI runs the operation or the
 // deletion itself, so capstan also works without a controller (DESIGN §8.4).
@@ -27,8 +28,9 @@ inline constexpr std::string_view kControllerLeaseName = "capstan-controller";
 inline constexpr char kApplicationNamespacesAnnotation[] = "capstan.dev/application-namespaces";
 
 // True when the controller Lease of |control_plane_namespace| is held and not expired (and its holder
-// is not a dead process of this host) and, when |app_namespace| is another namespace, the controller
-// serves it. Errors other than NotFound are returned.
+// is not a dead process of this host) — or, while it is not, a member Lease is — and, when
+// |app_namespace| is another namespace, that controller serves it. Errors other than NotFound are
+// returned.
 base::Result<bool> ControllerIsRunning(kube::Client& client, const std::string& control_plane_namespace,
                                        const std::string& app_namespace = "");
 

@@ -13,6 +13,13 @@ const core::Gvk kLease{"coordination.k8s.io", "v1", "Lease"};
 
 }  // namespace
 
+bool LeaseAbandoned(const base::Json& lease, int64_t now_micros) {
+  base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(lease, "spec/renewTime"));
+  int64_t duration_s = lease.value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
+  return !renewed.ok() || *renewed + duration_s * 1000000 < now_micros ||
+         HolderIsDeadLocalProcess(base::GetStringAt(lease, "spec/holderIdentity"));  // a crashed runner on this host
+}
+
 OperationLease::OperationLease(kube::Client& client, std::string app_namespace, std::string app_name,
                                std::string holder, LeaseOptions opts)
     : client_(client),
@@ -33,6 +40,7 @@ base::Status OperationLease::Write(const base::Json* live) {
                         {"leaseDurationSeconds", opts_.duration.count()},
                         {"renewTime", now}}}};
   for (const auto& [key, value] : opts_.annotations) lease["metadata"]["annotations"][key] = value;
+  for (const auto& [key, value] : opts_.labels) lease["metadata"]["labels"][key] = value;
   if (live == nullptr) {
     lease["spec"]["acquireTime"] = now;
     base::Result<base::Json> created = client_.Create(lease, {});
@@ -68,12 +76,7 @@ base::Status OperationLease::Acquire() {
   return Write(&*live);
 }
 
-bool OperationLease::Abandoned(const base::Json& live) const {
-  base::Result<int64_t> renewed = base::ParseRfc3339Micros(base::GetStringAt(live, "spec/renewTime"));
-  int64_t duration_s = live.value("spec", base::Json::object()).value("leaseDurationSeconds", int64_t{15});
-  return !renewed.ok() || *renewed + duration_s * 1000000 < opts_.now_micros() ||
-         HolderIsDeadLocalProcess(base::GetStringAt(live, "spec/holderIdentity"));  // a crashed CLI on this host
-}
+bool OperationLease::Abandoned(const base::Json& live) const { return LeaseAbandoned(live, opts_.now_micros()); }
 
 base::Status OperationLease::ReleaseAbandoned() {
   base::Result<base::Json> live = client_.Get(kLease, namespace_, name_);

@@ -30,9 +30,16 @@ struct LeaseOptions {
   std::string name;
   // Annotations written on the Lease (the controller's says which namespaces it serves).
   std::map<std::string, std::string> annotations;
+  // Labels written on the Lease (a controller replica's membership Lease is listed by one).
+  std::map<std::string, std::string> labels;
   // Wall clock in microseconds since the epoch (base::NowUnixMicros when empty); tests replace it.
   std::function<int64_t()> now_micros;
 };
+
+// True when the holder of |lease| (a coordination.k8s.io/v1 Lease) can no longer be running: it was
+// not renewed within its leaseDurationSeconds before |now_micros|, it has no renewTime, or its holder
+// is a dead process of this host (lease_holder.h).
+bool LeaseAbandoned(const base::Json& lease, int64_t now_micros);
 
 class OperationLease {
  public:

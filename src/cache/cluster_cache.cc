@@ -28,7 +28,7 @@ std::string Describe(const std::pair<std::string, std::string>& gk) {
 }  // namespace
 
 ClusterCache::ClusterCache(kube::Client& client, CacheOptions opts)
-    : client_(client), opts_(std::move(opts)), index_(opts_.tracking_annotation) {}
+    : client_(client), opts_(std::move(opts)), index_(opts_.tracking_annotation, opts_.keep_full) {}
 
 ClusterCache::~ClusterCache() { Stop(); }
 
@@ -287,12 +287,40 @@ void ClusterCache::OnManagedChange(ChangeHandler handler) {
   handler_ = std::move(h);
 }
 
+base::Status ClusterCache::Reshard() {
+  std::vector<core::Gvk> to_fetch;
+  std::vector<core::ResourceKey> keys;
+  {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    for (const core::ResourceKey& key : index_.Reshard()) {
+      std::optional<base::Json> lean = index_.Get(key);
+      if (!lean) continue;
+      const std::string api_version = base::GetString(*lean, "apiVersion");
+      const size_t slash = api_version.find('/');
+      to_fetch.push_back({key.group, slash == std::string::npos ? api_version : api_version.substr(slash + 1), key.kind});
+      keys.push_back(key);
+    }
+  }
+  base::Status first_error;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto got = client_.Get(to_fetch[i], keys[i].namespace_, keys[i].name);
+    if (!got.ok()) {
+      if (!got.status().IsNotFound() && first_error.ok()) first_error = got.status().Annotate("live cache: " + keys[i].ToString());
+      continue;
+    }
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    index_.Promote(*got);
+  }
+  return first_error;
+}
+
 CacheStats ClusterCache::Stats() const {
   CacheStats s;
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
     s.objects = index_.size();
     s.managed_objects = index_.managed_size();
+    s.full_objects = index_.full_size();
     s.approx_bytes = index_.approx_bytes();
   }
   std::lock_guard<std::mutex> lock(kinds_mu_);

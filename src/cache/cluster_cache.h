@@ -58,12 +58,16 @@ struct CacheOptions {
   std::string cluster_server = "https://kubernetes.default.svc";
   std::string tracking_annotation = "argocd.argoproj.io/tracking-id";
   std::chrono::seconds initial_sync_timeout{60};
+  // Whose managed objects are kept in full (object_index.h); empty = every instance's. A controller
+  // replica passes its shard's.
+  ObjectIndex::KeepFull keep_full;
 };
 
 struct CacheStats {
   int kinds = 0;                // kinds watched now
   int64_t objects = 0;
   int64_t managed_objects = 0;  // objects whose tracking annotation names an instance
+  int64_t full_objects = 0;     // of those, the ones kept in full (the shard's)
   int64_t approx_bytes = 0;     // serialized size of what is kept (object_index.h)
   int64_t relists = 0;          // lists after a kind's first (410 Gone, errors)
   int64_t errors = 0;           // failed lists and watches of the reflectors running now
@@ -98,6 +102,12 @@ class ClusterCache {
   // Whether objects of |group|/|kind| are cached (their kind is watched and listed), so that an absent
   // key means the object does not exist.
   bool Watches(std::string_view group, std::string_view kind) const;
+
+  // Applies a change of keep_full's answers (the replica's shard changed): objects of instances no
+  // longer kept become lean at once; those of instances now kept are fetched again, one GET each, and
+  // stored in full. Errors: the first GET that failed other than kNotFound (the others are still
+  // done; an object not promoted is read from the API server by CachedLiveSource meanwhile).
+  base::Status Reshard();
 
   // Sets the handler of changes (see the file comment). Must be cheap: the controller queues a refresh.
   void OnManagedChange(ChangeHandler handler);

@@ -28,7 +28,12 @@ std::vector<std::string> OwnerUids(const base::Json& obj) {
 
 }  // namespace
 
-ObjectIndex::ObjectIndex(std::string tracking_annotation) : tracking_annotation_(std::move(tracking_annotation)) {}
+ObjectIndex::ObjectIndex(std::string tracking_annotation, KeepFull keep_full)
+    : tracking_annotation_(std::move(tracking_annotation)), keep_full_(std::move(keep_full)) {}
+
+bool ObjectIndex::KeepsFull(const std::string& instance) const {
+  return !instance.empty() && (!keep_full_ || keep_full_(instance));
+}
 
 std::string ObjectIndex::InstanceOf(const base::Json& obj) const {
   std::optional<std::string> id = core::AnnotationOf(obj, tracking_annotation_);
@@ -97,6 +102,7 @@ void ObjectIndex::Unlink(const core::ResourceKey& key, const Entry& e) {
       if (it->second.empty()) managed_.erase(it);
     }
     --managed_count_;
+    if (e.full) --full_count_;
   }
   auto k = by_kind_.find({key.group, key.kind});
   if (k != by_kind_.end()) {
@@ -112,6 +118,7 @@ void ObjectIndex::Link(const core::ResourceKey& key, const Entry& e) {
   if (!e.instance.empty()) {
     managed_[e.instance].insert(key);
     ++managed_count_;
+    if (e.full) ++full_count_;
   }
   by_kind_[{key.group, key.kind}].insert(key);
   bytes_ += e.bytes;
@@ -127,7 +134,8 @@ std::vector<std::string> ObjectIndex::Upsert(const base::Json& obj) {
   }
   Entry e;
   e.instance = InstanceOf(obj);
-  e.obj = e.instance.empty() ? Lean(obj) : obj;
+  e.full = KeepsFull(e.instance);
+  e.obj = e.full ? obj : Lean(obj);
   e.uid = base::GetStringAt(obj, "metadata/uid");
   e.resource_version = base::GetStringAt(obj, "metadata/resourceVersion");
   e.owners = OwnerUids(obj);
@@ -176,6 +184,35 @@ void ObjectIndex::RemoveKind(const std::string& group, const std::string& kind) 
   if (k == by_kind_.end()) return;
   std::vector<core::ResourceKey> keys(k->second.begin(), k->second.end());
   for (const core::ResourceKey& key : keys) Remove(key);
+}
+
+std::vector<core::ResourceKey> ObjectIndex::Reshard() {
+  std::vector<core::ResourceKey> to_fetch;
+  for (const auto& [instance, keys] : managed_) {
+    const bool keep = KeepsFull(instance);
+    for (const core::ResourceKey& key : keys) {
+      Entry& e = objects_.at(key);
+      if (e.full == keep) continue;
+      if (keep) {
+        to_fetch.push_back(key);
+        continue;
+      }
+      e.obj = Lean(e.obj);
+      e.full = false;
+      --full_count_;
+      const int64_t bytes = static_cast<int64_t>(e.obj.dump().size());
+      bytes_ += bytes - e.bytes;
+      e.bytes = bytes;
+    }
+  }
+  return to_fetch;
+}
+
+bool ObjectIndex::Promote(const base::Json& obj) {
+  auto it = objects_.find(core::ResourceKey::Of(obj));
+  if (it == objects_.end() || it->second.full || it->second.uid != base::GetStringAt(obj, "metadata/uid")) return false;
+  Upsert(obj);
+  return true;
 }
 
 std::vector<base::Json> ObjectIndex::ManagedBy(std::string_view instance) const {

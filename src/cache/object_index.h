@@ -12,6 +12,12 @@
 // the tracking annotation. An object that gains or loses the annotation is re-stored in the other form
 // on its next event (watch events carry the whole object).
 //
+// Sharding: with a |keep_full| predicate, only the objects of the instances it accepts are kept in
+// full (a controller replica's shard); the managed objects of other instances are kept lean like
+// unmanaged ones, and still indexed by instance. When the accepted set changes, Reshard makes the
+// objects that should be lean lean at once and names those that should now be full, which the cache
+// fetches again (the lean form lacks what health and diff need) and stores with Promote.
+//
 // Which applications a change concerns: the instance the object's own tracking annotation names; for
 // an object without one, every instance found by walking ownerReferences upwards through the cached
 // owners (a Pod → its ReplicaSet → the managed Deployment), at most 8 levels.
@@ -25,6 +31,7 @@
 #define CAPSTAN_CACHE_OBJECT_INDEX_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -48,7 +55,10 @@ struct IndexChange {
 
 class ObjectIndex {
  public:
-  explicit ObjectIndex(std::string tracking_annotation);
+  // Whether the managed objects of |instance| are kept in full; empty = all of them.
+  using KeepFull = std::function<bool(const std::string& instance)>;
+
+  explicit ObjectIndex(std::string tracking_annotation, KeepFull keep_full = {});
 
   // The instance |obj|'s tracking annotation names (the text before its first ':'), "" when none or
   // when the annotation names another object (a copy made by a controller).
@@ -67,7 +77,14 @@ class ObjectIndex {
   // Drops every object of |group|/|kind|.
   void RemoveKind(const std::string& group, const std::string& kind);
 
-  // The full objects whose tracking annotation names |instance|, sorted by key.
+  // Asks |keep_full| again for every managed object: those no longer kept in full become lean; returns
+  // the keys of the lean ones that should now be full (the caller fetches them and calls Promote).
+  std::vector<core::ResourceKey> Reshard();
+  // Stores |obj| (as the server sent it) in place of its lean form. False, storing nothing, when the
+  // object is gone, is another object (uid) or is already full: a watch event has been there first.
+  bool Promote(const base::Json& obj);
+
+  // The objects whose tracking annotation names |instance| (full unless keep_full refuses it), sorted by key.
   std::vector<base::Json> ManagedBy(std::string_view instance) const;
   // The stored form of |key| (full or lean), nullopt when absent.
   std::optional<base::Json> Get(const core::ResourceKey& key) const;
@@ -76,6 +93,7 @@ class ObjectIndex {
 
   int64_t size() const { return static_cast<int64_t>(objects_.size()); }
   int64_t managed_size() const { return managed_count_; }
+  int64_t full_size() const { return full_count_; }  // managed objects kept in full
   int64_t approx_bytes() const { return bytes_; }
 
  private:
@@ -84,6 +102,7 @@ class ObjectIndex {
     std::string uid;
     std::string resource_version;
     std::string instance;              // "" when not managed
+    bool full = false;                 // obj is the whole object (else its lean form)
     std::vector<std::string> owners;   // owner uids
     int64_t bytes = 0;
   };
@@ -94,13 +113,17 @@ class ObjectIndex {
   void Unlink(const core::ResourceKey& key, const Entry& e);
   void Link(const core::ResourceKey& key, const Entry& e);
 
+  bool KeepsFull(const std::string& instance) const;
+
   const std::string tracking_annotation_;
+  const KeepFull keep_full_;
   std::unordered_map<core::ResourceKey, Entry> objects_;
   std::map<GroupKind, std::unordered_set<core::ResourceKey>> by_kind_;
   std::unordered_map<std::string, core::ResourceKey> by_uid_;
   std::unordered_map<std::string, std::set<core::ResourceKey>> children_;  // by owner uid
   std::unordered_map<std::string, std::set<core::ResourceKey>> managed_;   // by instance
   int64_t managed_count_ = 0;
+  int64_t full_count_ = 0;
   int64_t bytes_ = 0;
 };
 

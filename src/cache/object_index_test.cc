@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace capstan::cache {
 namespace {
 
@@ -126,6 +129,33 @@ TEST(ObjectIndexTest, ReplaceKindReportsWhatChangedAndDropsWhatVanished) {
   EXPECT_EQ(index.size(), 1);
   EXPECT_THAT(index.ManagedBy("app"), IsEmpty());
   EXPECT_THAT(index.ManagedBy("other"), IsEmpty());
+}
+
+TEST(ObjectIndexTest, OnlyTheShardsInstancesAreKeptInFullAndAReshardMovesThem) {
+  std::set<std::string> shard = {"a"};
+  ObjectIndex index(kTracking, [&shard](const std::string& instance) { return shard.count(instance) > 0; });
+  base::Json a = Managed(Obj("v1", "ConfigMap", "a", "u1"), "a");
+  base::Json b = Managed(Obj("v1", "ConfigMap", "b", "u2"), "b");
+  a["data"] = b["data"] = {{"k", "v"}};
+  index.Upsert(a);
+  index.Upsert(b);
+  EXPECT_EQ(index.managed_size(), 2);
+  EXPECT_EQ(index.full_size(), 1);
+  EXPECT_TRUE(index.Get(Key("", "ConfigMap", "a"))->contains("data"));
+  EXPECT_FALSE(index.Get(Key("", "ConfigMap", "b"))->contains("data"));  // another replica's app: lean
+  ASSERT_EQ(index.ManagedBy("b").size(), 1u);                              // still found by instance
+
+  shard = {"b"};  // the replica gave "a" up and gained "b"
+  EXPECT_THAT(index.Reshard(), ElementsAre(Key("", "ConfigMap", "b")));
+  EXPECT_FALSE(index.Get(Key("", "ConfigMap", "a"))->contains("data"));  // made lean at once
+  EXPECT_EQ(index.full_size(), 0);
+  base::Json other = Managed(Obj("v1", "ConfigMap", "b", "u9"), "b");  // recreated meanwhile: not promoted
+  EXPECT_FALSE(index.Promote(other));
+  EXPECT_TRUE(index.Promote(b));
+  EXPECT_FALSE(index.Promote(b));  // already full
+  EXPECT_TRUE(index.Get(Key("", "ConfigMap", "b"))->contains("data"));
+  EXPECT_EQ(index.full_size(), 1);
+  EXPECT_THAT(index.Reshard(), IsEmpty());
 }
 
 }  // namespace

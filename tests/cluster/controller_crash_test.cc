@@ -36,6 +36,7 @@
 #include "base/crash_point.h"
 #include "base/json.h"
 #include "cli_test_util.h"
+#include "controller_daemon.h"
 #include "crash_test_util.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
@@ -100,11 +101,9 @@ class ControllerCrashFixture : public testing::ClusterTest {
   // Starts `capstan controller` for this namespace (Git poll every 2 s) with CAPSTAN_CRASH_AT=|crash_at|
   // ("" = none); its output goes to controller-<n>.log.
   void StartController(const std::string& crash_at) {
-    std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", scratch_ / "cache", "--app-resync", "2",
-                             "--app-resync-jitter", "0", "--stats-every", "0"});
     log_ = scratch_ / ("controller-" + std::to_string(++starts_) + ".log");
-    ASSERT_TRUE(controller_.Start(argv, log_, 0, {{"CAPSTAN_CRASH_AT", crash_at}}, "started:"));
+    ASSERT_TRUE(cli_testing::StartController(
+        controller_, {.ns = ns(), .cache_dir = scratch_ / "cache", .log = log_, .env = {{"CAPSTAN_CRASH_AT", crash_at}}}));
   }
 
   // Waits for the controller started with |point| to die there.
@@ -122,11 +121,16 @@ class ControllerCrashFixture : public testing::ClusterTest {
     return a.ok() ? *a : base::Json();
   }
 
-  // Stops the controller: its presence Lease goes with it.
+  // Stops the controller: its leader and member Leases go with it.
   void ExpectControllerLeaseReleased() {
     controller_.Stop();
     EXPECT_TRUE(client().Get(kLeaseGvk, ns(), "capstan-controller").status().IsNotFound())
         << "the controller Lease is left after it stopped";
+    kube::ListOptions members;
+    members.label_selector = "capstan.dev/controller-member=true";
+    auto left = client().List(kLeaseGvk, ns(), members);
+    ASSERT_TRUE(left.ok()) << left.status().ToString();
+    EXPECT_TRUE(left->items.empty()) << "a member Lease is left after the controller stopped: " << left->items[0].dump();
   }
 
   // Both controllers' logs, for a failure.

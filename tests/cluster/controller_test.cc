@@ -19,6 +19,7 @@
 #include "app/application.h"
 #include "base/json.h"
 #include "cli_test_util.h"
+#include "controller_daemon.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
 
@@ -47,11 +48,8 @@ class ControllerTest : public testing::ClusterTest {
 
   // Starts `capstan controller` for this namespace, polling Git every |resync| s.
   void StartController(const std::string& resync = "2") {
-    std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", Cache(), "--app-resync", resync,
-                             "--app-resync-jitter", "0", "--stats-every", "0"});
-    cli_testing::EnsureInstalled();
-    ASSERT_TRUE(controller_.Start(argv, scratch_.path() + "/controller.log", 0, {}, "started:"));
+    ASSERT_TRUE(cli_testing::StartController(
+        controller_, {.ns = ns(), .cache_dir = Cache(), .log = scratch_.path() + "/controller.log", .resync = resync}));
   }
   std::string ControllerLog() const { return source_testing::ReadFile(scratch_.path() + "/controller.log"); }
 

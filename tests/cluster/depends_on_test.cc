@@ -27,6 +27,7 @@
 #include "app/application.h"
 #include "base/json.h"
 #include "cli_test_util.h"
+#include "controller_daemon.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
 
@@ -58,10 +59,8 @@ class DependsOnTest : public testing::ClusterTest {
   std::string Name(const std::string& suffix) const { return ns() + "-" + suffix; }
 
   void StartController() {
-    std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", scratch_.path() + "/cache", "--app-resync", "2",
-                             "--app-resync-jitter", "0", "--stats-every", "0"});
-    ASSERT_TRUE(controller_.Start(argv, scratch_.path() + "/controller.log", 0, {}, "started:"));
+    ASSERT_TRUE(cli_testing::StartController(
+        controller_, {.ns = ns(), .cache_dir = scratch_.path() + "/cache", .log = scratch_.path() + "/controller.log"}));
   }
 
   void CreateApp(const std::string& suffix, const std::string& depends_on) {

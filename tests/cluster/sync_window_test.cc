@@ -22,6 +22,7 @@
 #include "base/json.h"
 #include "base/subprocess.h"
 #include "cli_test_util.h"
+#include "controller_daemon.h"
 #include "source_test_util.h"
 #include "sync/operation_state.h"
 #include "testing/cluster_fixture.h"
@@ -70,11 +71,8 @@ class SyncWindowTest : public testing::ClusterTest {
   }
 
   void StartController(const std::string& resync) {
-    std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", Cache(), "--app-resync", resync,
-                             "--app-resync-jitter", "0", "--stats-every", "0"});
-    cli_testing::EnsureInstalled();
-    ASSERT_TRUE(controller_.Start(argv, scratch_.path() + "/controller.log", 0, {}, "started:"));
+    ASSERT_TRUE(cli_testing::StartController(
+        controller_, {.ns = ns(), .cache_dir = Cache(), .log = scratch_.path() + "/controller.log", .resync = resync}));
   }
   std::string ControllerLog() const { return source_testing::ReadFile(scratch_.path() + "/controller.log"); }
 

@@ -34,6 +34,7 @@
 
 #include "base/json.h"
 #include "cli_test_util.h"
+#include "controller_daemon.h"
 #include "crash_test_util.h"
 #include "source_test_util.h"
 #include "testing/cluster_fixture.h"
@@ -81,11 +82,10 @@ class ControllerSoak : public testing::ClusterTest {
   }
 
   void StartController() {
-    std::vector<std::string> argv = cli_testing::CapstanCommand();
-    argv.insert(argv.end(), {"controller", "-n", ns(), "--cache-dir", scratch_ / "cache", "--app-resync", "60",
-                             "--stats-every", "0"});
     ++starts_;
-    ASSERT_TRUE(controller_.Start(argv, scratch_ / "controller.log", 0, {}, "started:"));
+    ASSERT_TRUE(cli_testing::StartController(controller_, {.ns = ns(), .cache_dir = scratch_ / "cache",
+                                                           .log = scratch_ / "controller.log", .resync = "60",
+                                                           .jitter = "60"}));
   }
 
   // Creates trial |i|'s destination namespace; returns its name, which the trial's app also takes.
