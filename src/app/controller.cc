@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/conditions.h"
+#include "app/controller_metrics.h"
 #include "app/controller_presence.h"
 #include "app/delete_finalizers.h"
 #include "app/deletion.h"
@@ -17,6 +18,7 @@
 #include "app/operation_runner.h"
 #include "app/refresh.h"
 #include "app/settings.h"
+#include "app/shard_membership.h"
 #include "base/crash_point.h"
 #include "base/log.h"
 #include "core/annotations.h"
@@ -30,6 +32,10 @@ const std::string kRefreshAnnotation(core::keys::kRefresh);
 constexpr auto kRetryLater = std::chrono::seconds(5);
 constexpr auto kDeletionPollEvery = std::chrono::seconds(2);
 constexpr auto kRenewEvery = std::chrono::seconds(5);
+// How often a replica lists the live members: a dead one's apps move within its Lease's duration
+// (15 s) plus this.
+constexpr auto kMembersEvery = std::chrono::seconds(1);
+constexpr auto kMemberLeaseGrace = std::chrono::seconds(60);
 
 int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -71,6 +77,8 @@ std::string SyncErrorMessage(const base::Json& app) {
 
 Controller::Controller(kube::Client& client, ControllerOptions opts) : client_(client), opts_(std::move(opts)) {
   if (opts_.holder.empty()) opts_.holder = LocalHolderIdentity();
+  if (opts_.shard == nullptr) own_shard_ = std::make_unique<ShardMap>(opts_.holder);
+  shard_ = opts_.shard != nullptr ? opts_.shard : own_shard_.get();
 }
 
 bool Controller::Allowed(const std::string& ns) const {
@@ -82,9 +90,7 @@ bool Controller::Allowed(const std::string& ns) const {
 }
 
 std::string Controller::KeyOfInstance(const std::string& instance) const {
-  size_t underscore = instance.find('_');
-  if (underscore == std::string::npos) return opts_.control_plane_namespace + "/" + instance;
-  return instance.substr(0, underscore) + "/" + instance.substr(underscore + 1);
+  return AppKeyOfInstance(instance, opts_.control_plane_namespace);
 }
 
 std::chrono::seconds Controller::NextPoll() const {
@@ -97,7 +103,7 @@ std::chrono::seconds Controller::NextPoll() const {
 void Controller::RequestRefresh(const std::string& key, std::chrono::milliseconds delay) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!known_.count(key)) return;
+    if (!known_.count(key) || !shard_->Owns(key)) return;
     forced_.insert(key);
   }
   status_queue_.Add(key, delay);
@@ -122,7 +128,8 @@ ControllerStats Controller::Stats() const {
   ControllerStats s;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    s.apps = static_cast<int64_t>(known_.size());
+    s.apps_seen = static_cast<int64_t>(known_.size());
+    s.apps = std::count_if(known_.begin(), known_.end(), [this](const std::string& k) { return shard_->Owns(k); });
   }
   s.refreshes = refreshes_;
   s.refresh_errors = refresh_errors_;
@@ -163,13 +170,45 @@ void Controller::OnApplication(const base::Json& app, bool deleted) {
       }
     }
   }
-  for (const std::string& other : dependents) status_queue_.Add(other, std::chrono::milliseconds(200));
-  if (deleted) return;
+  for (const std::string& other : dependents) {
+    if (shard_->Owns(other)) status_queue_.Add(other, std::chrono::milliseconds(200));
+  }
+  if (deleted || !shard_->Owns(key)) return;  // another replica's (shard.h)
   status_queue_.Add(key);
   if (OperationRequested(app) || OperationInProgress(app) || IsDeleting(app)) operation_queue_.Add(key);
 }
 
+void Controller::OnMembersChanged(const std::vector<std::string>& before) {
+  const std::vector<std::string> members = shard_->Members();
+  std::vector<std::string> gained;
+  int64_t owned = 0, lost = 0, seen = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen = static_cast<int64_t>(known_.size());
+    for (const std::string& key : known_) {
+      const bool now = shard_->Owns(key);
+      // Before the first member list a replica owned every app.
+      const bool was = before.size() <= 1 || RendezvousOwner(key, before) == shard_->self();
+      owned += now;
+      if (now && !was) gained.push_back(key);
+      if (was && !now) ++lost;
+    }
+    for (const std::string& key : gained) {
+      forced_.insert(key);     // refreshed at once, whatever its reconciledAt
+      looked_at_.erase(key);   // its dead owner's operation Lease is looked at
+    }
+  }
+  CAPSTAN_LOG_INFO("shard: {}: processing {} of {} Applications ({} gained, {} given up)", shard_->Describe(), owned,
+                   seen, gained.size(), lost);
+  if (opts_.on_shard_change) opts_.on_shard_change();
+  for (const std::string& key : gained) {
+    status_queue_.Add(key);
+    operation_queue_.Add(key);  // an operation or a deletion its previous owner left running
+  }
+}
+
 void Controller::Reconcile(const std::string& key) {
+  if (!shard_->Owns(key)) return;  // given up to another replica since it was queued
   std::optional<AppRef> ref = RefOfKey(key);
   if (!ref) return;
   auto got = client_.Get(kApplicationGvk, ref->namespace_, ref->name);
@@ -253,9 +292,9 @@ void Controller::Reconcile(const std::string& key) {
       RequestRefresh(key, std::chrono::seconds(d.wait_seconds));
       break;
   }
-  // dependsOn (depends_on.h): an automated sync waits until the apps it depends on are ready.
-  ClearCondition(updated, kDependencyWaiting);
-  ClearCondition(updated, kDependencyError);
+  // dependsOn (depends_on.h): an automated sync waits until the apps it depends on are ready. Each
+  // dependency condition is set or cleared once, so an unchanged one keeps its lastTransitionTime.
+  const char* dependency_condition = nullptr;  // the one this decision sets, if any
   if (d.kind == AutoSyncDecision::Kind::kSync) {
     DependencyVerdict deps = CheckDependencies(
         app,
@@ -265,11 +304,14 @@ void Controller::Reconcile(const std::string& key) {
         },
         DependencyGraph());
     if (!deps.ready()) {
-      const char* type = deps.error.empty() ? kDependencyWaiting : kDependencyError;
-      SetCondition(updated, type, deps.Message(), sync::FormatTime(NowUnix()));
+      dependency_condition = deps.error.empty() ? kDependencyWaiting : kDependencyError;
+      SetCondition(updated, dependency_condition, deps.Message(), sync::FormatTime(NowUnix()));
       for (const AppRef& r : deps.to_refresh) RequestRefresh(r.namespace_ + "/" + r.name);
       d.kind = AutoSyncDecision::Kind::kNone;  // a change of a dependency brings the app back
     }
+  }
+  for (const char* type : {kDependencyWaiting, kDependencyError}) {
+    if (type != dependency_condition) ClearCondition(updated, type);
   }
   if (updated.value("conditions", base::Json()) != status.value("conditions", base::Json())) {
     for (const base::Json& c : updated.value("conditions", base::Json::array())) {
@@ -301,6 +343,7 @@ void Controller::Reconcile(const std::string& key) {
 }
 
 void Controller::Operate(const std::string& key) {
+  if (!shard_->Owns(key)) return;
   std::optional<AppRef> ref = RefOfKey(key);
   if (!ref) return;
   auto got = client_.Get(kApplicationGvk, ref->namespace_, ref->name);
@@ -327,6 +370,7 @@ void Controller::Operate(const std::string& key) {
     }
     if (!OperationRequested(*ran) && !OperationInProgress(*ran)) {
       ++operations_;
+      CountFinishedOperation(*ran);  // capstan_app_sync_total
       CAPSTAN_LOG_INFO("Application {}: operation {}: {}", key, base::GetStringAt(*ran, "status/operationState/phase"),
                        base::GetStringAt(*ran, "status/operationState/message"));
       status_queue_.Add(key);  // decide auto-sync (a failed attempt's SyncError) now
@@ -365,7 +409,10 @@ void Controller::Operate(const std::string& key) {
 
 void Controller::StatusWorker() {
   while (auto key = status_queue_.Get()) {
-    Reconcile(*key);
+    {
+      ReconcileTimer timer;  // capstan_app_reconcile_seconds
+      Reconcile(*key);
+    }
     status_queue_.Done(*key);
   }
 }
@@ -378,20 +425,38 @@ void Controller::OperationWorker() {
 }
 
 base::Status Controller::Run(std::stop_token stop) {
-  ControllerPresence presence(client_, opts_.control_plane_namespace, opts_.holder, opts_.application_namespaces);
-  // Another controller of this namespace (or a dead one on another host, until its Lease expires):
-  // wait for the Lease rather than run beside it.
-  for (std::string waiting_for;;) {
-    base::Status acquired = presence.Acquire();
-    if (acquired.ok()) break;
-    if (acquired.code() != base::StatusCode::kFailedPrecondition) return acquired;
-    if (waiting_for != acquired.message()) {
-      waiting_for = acquired.message();
-      CAPSTAN_LOG_WARN("waiting for the controller Lease: {}", waiting_for);
+  // Every replica is a member (shard_membership.h) and processes its shard at once; one of them, the
+  // holder of the presence Lease, is the leader (controller_presence.h).
+  ShardMembership membership(client_, opts_.control_plane_namespace, opts_.holder, opts_.application_namespaces);
+  if (base::Status joined = membership.Join(); !joined.ok()) return joined.Annotate("joining the controller replicas");
+  auto update_members = [&]() {
+    auto live = membership.LiveMembers();
+    if (!live.ok()) {
+      CAPSTAN_LOG_WARN("{}", live.status().ToString());
+      return;
     }
-    for (int i = 0; i < 10 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (stop.stop_requested()) return base::Status::Ok();
-  }
+    const std::vector<std::string> before = shard_->Members();
+    if (shard_->SetMembers(*live)) OnMembersChanged(before);
+  };
+  update_members();
+  ControllerPresence presence(client_, opts_.control_plane_namespace, opts_.holder, opts_.application_namespaces);
+  bool leader = false;
+  auto collect = [&]() {
+    if (base::Status collected = membership.CollectExpired(kMemberLeaseGrace); !collected.ok()) {
+      CAPSTAN_LOG_WARN("deleting expired member Leases: {}", collected.ToString());
+    }
+  };
+  auto try_lead = [&]() {
+    base::Status acquired = presence.Acquire();
+    if (acquired.ok()) {
+      leader = true;
+      CAPSTAN_LOG_INFO("leader: this replica holds the controller Lease");
+      collect();
+    } else if (acquired.code() != base::StatusCode::kFailedPrecondition) {
+      CAPSTAN_LOG_WARN("taking the controller Lease: {}", acquired.ToString());
+    }
+  };
+  try_lead();
   if (auto settings = LoadSettings(client_, opts_.control_plane_namespace); settings.ok()) {
     if (auto value = settings->Get("timeout.reconciliation")) {
       auto seconds = ParseDurationSeconds(base::Json(*value), "capstan-cm timeout.reconciliation");
@@ -405,9 +470,10 @@ base::Status Controller::Run(std::stop_token stop) {
     CAPSTAN_LOG_WARN("reading capstan-cm: {}", settings.status().ToString());
   }
   CAPSTAN_LOG_INFO("controller {} started: control-plane namespace {}, Git poll every {}s (+ up to {}s), {} status "
-                   "and {} operation workers",
+                   "and {} operation workers, {}{}",
                    opts_.holder, opts_.control_plane_namespace, opts_.resync.count(), opts_.jitter.count(),
-                   opts_.status_processors, opts_.operation_processors);
+                   opts_.status_processors, opts_.operation_processors, shard_->Describe(),
+                   leader ? ", leader" : "");
 
   kube::Reflector apps(client_, {.gvk = kApplicationGvk}, [this](const kube::ReflectorEvent& e) {
     switch (e.type) {
@@ -439,15 +505,29 @@ base::Status Controller::Run(std::stop_token stop) {
   }
 
   auto last_renew = std::chrono::steady_clock::now();
-  auto last_stats = last_renew;
+  auto last_stats = last_renew, last_members = last_renew;
   while (!stop.stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     auto now = std::chrono::steady_clock::now();
+    if (now - last_members >= kMembersEvery) {
+      update_members();
+      last_members = now;
+    }
     if (now - last_renew >= kRenewEvery) {
-      base::Status renewed = presence.Renew();
-      if (!renewed.ok()) {
-        CAPSTAN_LOG_WARN("renewing the controller Lease: {}", renewed.ToString());
-        if (renewed.code() == base::StatusCode::kFailedPrecondition) (void)presence.Acquire();
+      if (base::Status renewed = membership.Renew(); !renewed.ok()) {
+        CAPSTAN_LOG_WARN("renewing the member Lease: {}", renewed.ToString());
+      }
+      if (leader) {
+        base::Status renewed = presence.Renew();
+        if (!renewed.ok()) {
+          CAPSTAN_LOG_WARN("renewing the controller Lease: {}", renewed.ToString());
+          if (renewed.code() == base::StatusCode::kFailedPrecondition) leader = false;
+        }
+      }
+      if (leader) {
+        collect();
+      } else {
+        try_lead();
       }
       last_renew = now;
     }
@@ -469,7 +549,8 @@ base::Status Controller::Run(std::stop_token stop) {
   // An operation worker may be in the middle of a long operation: it is left to the process's end;
   // the next controller resumes the operation from the Application's status.
   for (std::thread& t : operation_workers) t.detach();
-  (void)presence.Release();
+  (void)membership.Leave();
+  if (leader) (void)presence.Release();
   return base::Status::Ok();
 }
 

@@ -19,9 +19,10 @@
 //    so the operation of a runner that died is taken over once its Lease expires), or, for an app
 //    being deleted with no operation, one deletion pass (deletion.h) and again a few seconds later.
 //
-// The controller announces itself with the Lease "capstan-controller" (controller_presence.h), so
-// CLI commands leave the running to it; a second controller of the same namespace waits for that
-// Lease. Everything it knows is re-read from the API server: kill it at any moment and a new one goes
+// Several controllers of one namespace are replicas: each processes only its shard of the apps
+// (shard.h; members found through member Leases, shard_membership.h), and a dead one's apps move to the
+// others within 16 s. The leader holds the Lease "capstan-controller" (controller_presence.h); with
+// the member Leases it tells CLI commands to leave the running to the controller. Everything it knows is re-read from the API server: kill it at any moment and a new one goes
 // on from the Applications' status. Crash points (base/crash_point.h) of its own:
 // `controller:refreshed` (a refresh's status written, before the auto-sync decision) and
 // `controller:auto-sync-requested` (the operation written, before it is queued); its operations and
@@ -36,7 +37,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stop_token>
@@ -45,6 +48,7 @@
 
 #include "app/auto_sync.h"
 #include "app/live_state.h"
+#include "app/shard.h"
 #include "app/work_queue.h"
 #include "base/status.h"
 #include "health/health.h"
@@ -70,10 +74,18 @@ struct ControllerOptions {
   LiveSource* live = nullptr;    // the cluster cache's view; null = list from the API server
   // Seconds between stats lines in the log; 0 = none.
   int stats_every_seconds = 60;
+  // Which apps this replica processes (shard.h); null = dynamic sharding over the live replicas with
+  // this controller's holder as its identity. When given, it must outlive the controller, and its
+  // self() must be |holder|.
+  ShardMap* shard = nullptr;
+  // Called after the apps this replica processes changed and before those it gained are queued (the
+  // cluster cache keeps their objects in full from then on). Any thread; must not call back.
+  std::function<void()> on_shard_change;
 };
 
 struct ControllerStats {
-  int64_t apps = 0;             // Applications the controller processes
+  int64_t apps = 0;             // Applications this replica processes (its shard)
+  int64_t apps_seen = 0;        // Applications of the namespaces it serves, every shard
   int64_t refreshes = 0;        // comparisons written
   int64_t refresh_errors = 0;
   int64_t auto_syncs = 0;       // operations requested by automated sync
@@ -87,8 +99,8 @@ class Controller {
   // |client| must outlive the controller.
   Controller(kube::Client& client, ControllerOptions opts);
 
-  // Runs until |stop| is requested. kFailedPrecondition when another controller holds the presence
-  // Lease; other errors when the API server cannot be reached at start.
+  // Runs until |stop| is requested. Errors when the API server cannot be reached at start (its member
+  // Lease cannot be written).
   base::Status Run(std::stop_token stop);
 
   // Queues a refresh of the Application |key| ("<namespace>/<name>") after |delay|, whatever its
@@ -110,6 +122,8 @@ class Controller {
   bool Allowed(const std::string& ns) const;
   std::chrono::seconds NextPoll() const;
   bool TakeForced(const std::string& key);
+  // The member list changed from |before|: queues the apps this replica gained, says what moved.
+  void OnMembersChanged(const std::vector<std::string>& before);
   // True the first time this process reconciles |key|.
   bool FirstLook(const std::string& key);
   // Every known app's capstan.dev/depends-on, as keys (apps with none left out).
@@ -124,6 +138,8 @@ class Controller {
   std::set<std::string> looked_at_;  // keys reconciled since the start
   std::set<std::string> known_;      // Applications seen and allowed
   std::map<std::string, std::vector<std::string>> depends_on_;  // key → the keys it depends on
+  std::unique_ptr<ShardMap> own_shard_;  // when opts.shard is null
+  ShardMap* shard_;
   std::atomic<int64_t> refreshes_{0}, refresh_errors_{0}, auto_syncs_{0}, operations_{0}, deletion_passes_{0};
 };
 

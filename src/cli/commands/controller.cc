@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -18,14 +19,18 @@
 
 #include "app/cached_live_source.h"
 #include "app/controller.h"
+#include "app/lease_holder.h"
+#include "app/shard.h"
 #include "app/settings.h"
 #include "base/log.h"
 #include "cache/cluster_cache.h"
 #include "cache/resource_filter.h"
 #include "cli/cluster_client.h"
+#include "cli/controller_gauges.h"
 #include "cli/commands/commands.h"
 #include "cli/commands/health_settings.h"
 #include "cli/commands/render_options.h"
+#include "cli/metrics_server.h"
 
 namespace capstan::cli {
 namespace {
@@ -45,6 +50,10 @@ struct ControllerFlags {
   std::string credentials_file;
   bool no_cache = false;
   int stats_every_seconds = 60;
+  std::string metrics_address = "0.0.0.0:8082";
+  int replicas = 0;  // static sharding when > 0
+  int shard = -1;
+  std::string identity;
 };
 
 // Blocks SIGINT and SIGTERM in every thread and turns their arrival into a stop request.
@@ -94,9 +103,23 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
   opts.render = *render;
   opts.health_override = HealthOverrideFor(**client, f.control_plane_namespace);
   opts.stats_every_seconds = f.stats_every_seconds;
+  opts.holder = f.identity.empty() ? app::LocalHolderIdentity() : f.identity;
+  // The shard decides both what the controller processes and what the cache keeps in full.
+  if (f.replicas > 0 && (f.shard < 0 || f.shard >= f.replicas)) {
+    return Fail(base::Status::InvalidArgument("--shard must be between 0 and " + std::to_string(f.replicas - 1) +
+                                              " with --replicas " + std::to_string(f.replicas)));
+  }
+  if (f.replicas <= 0 && f.shard >= 0) return Fail(base::Status::InvalidArgument("--shard needs --replicas"));
+  auto shard = f.replicas > 0 ? std::make_unique<app::ShardMap>(opts.holder, f.replicas, f.shard)
+                              : std::make_unique<app::ShardMap>(opts.holder);
+  opts.shard = shard.get();
 
   std::stop_source stop;
   std::jthread signals = StopOnSignal(stop);
+  // /metrics and /healthz (cli/metrics_server.h): healthy while the controller's loop runs.
+  std::atomic<bool> running{false};
+  MetricsServer endpoint([&running] { return running ? std::string() : std::string("the controller is not running"); });
+  if (base::Status s = endpoint.Serve(f.metrics_address); !s.ok()) return Fail(s);
 
   std::unique_ptr<cache::ClusterCache> live_cache;
   std::unique_ptr<app::CachedLiveSource> live;
@@ -109,7 +132,11 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
     }
     auto filter = cache::ResourceFilter::FromSettings(inclusions, exclusions);
     if (!filter.ok()) return Fail(filter.status());
-    live_cache = std::make_unique<cache::ClusterCache>(**client, cache::CacheOptions{.filter = *filter});
+    cache::CacheOptions copts{.filter = *filter};
+    copts.keep_full = [shard = shard.get(), ns = f.control_plane_namespace](const std::string& instance) {
+      return shard->Owns(app::AppKeyOfInstance(instance, ns));
+    };
+    live_cache = std::make_unique<cache::ClusterCache>(**client, std::move(copts));
     auto started = std::chrono::steady_clock::now();
     base::Status s = live_cache->Start();
     if (!s.ok()) return Fail(s.Annotate("starting the cluster cache"));
@@ -120,6 +147,12 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
                      cs.kinds, cs.objects, cs.managed_objects, cs.approx_bytes / 1024);
     live = std::make_unique<app::CachedLiveSource>(**client, *live_cache);
     opts.live = live.get();
+    opts.on_shard_change = [cache = live_cache.get()]() {
+      if (base::Status s = cache->Reshard(); !s.ok()) CAPSTAN_LOG_WARN("{}", s.ToString());
+      cache::CacheStats cs = cache->Stats();
+      CAPSTAN_LOG_INFO("cluster cache: {} of {} managed objects kept in full (this shard's)", cs.full_objects,
+                       cs.managed_objects);
+    };
   }
 
   app::Controller controller(**client, std::move(opts));
@@ -129,7 +162,10 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
       controller.RequestRefresh(controller.KeyOfInstance(instance), std::chrono::milliseconds(1000));
     });
   }
+  ControllerGauges gauges(controller, live_cache.get());
+  running = true;
   base::Status s = controller.Run(stop.get_token());
+  running = false;
   if (!s.ok()) return Fail(s);
   if (live_cache) {
     cache::CacheStats cs = live_cache->Stats();
@@ -174,6 +210,16 @@ void RegisterController(CLI::App& app, ClusterFlags& cluster) {
   cmd->add_option("--cache-dir", f->cache_dir, "Repository cache (default ~/.cache/capstan/repos)");
   cmd->add_option("--credentials", f->credentials_file, "Repository credentials file");
   cmd->add_flag("--no-cache", f->no_cache, "List live objects from the API server at each refresh instead of caching");
+  cmd->add_option("--replicas", f->replicas,
+                  "Static sharding: the number of controller replicas (0: replicas find one another through "
+                  "member Leases and share the apps, moving a dead one's within 20 s)")
+      ->capture_default_str();
+  cmd->add_option("--shard", f->shard, "Static sharding: this replica's shard, 0 to --replicas - 1");
+  cmd->add_option("--identity", f->identity,
+                  "This replica's identity in Leases (default capstan/<hostname>/<pid>; a Pod's hostname is its name)");
+  cmd->add_option("--metrics-address", f->metrics_address,
+                  "Serve /metrics and /healthz on host:port (port 0: any free port; \"\": off)")
+      ->capture_default_str();
   cmd->add_option("--stats-every", f->stats_every_seconds, "Seconds between stats lines in the log (0: none)")
       ->capture_default_str();
   cmd->callback([f, cmd, &cluster] {
