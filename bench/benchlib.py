@@ -57,17 +57,29 @@ current_child = None  # the Popen being waited for by run_timed, so a signal han
 
 def run_timed(cmd, out_path, err_path, env=None):
     """Runs cmd with stdout/stderr to files. Returns a dict: wall (seconds, monotonic clock around the
-    process), rss_kib (wait4's ru_maxrss: the largest of the process and its waited-for descendants,
-    the figure /usr/bin/time prints), cpu (user+system seconds), rc (exit code; -N for signal N)."""
+    process), rss_kib (ru_maxrss: the largest of the process and its waited-for descendants), cpu
+    (user+system seconds), rc (exit code; -N for signal N).
+
+    The process is started by /usr/bin/time, which reports its child's ru_maxrss: Linux keeps a
+    process's RSS high-water mark across exec, so a child forked straight from this python would
+    report at least python's own RSS (~20 MiB) as its peak."""
     global current_child
+    rss_file = out_path + ".maxrss"
+    wrapped = ["/usr/bin/time", "-f", "%M", "-o", rss_file, *cmd] if os.access("/usr/bin/time", os.X_OK) else cmd
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.monotonic()
-        current_child = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        current_child = subprocess.Popen(wrapped, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(current_child.pid, 0)
         wall = time.monotonic() - t0
         current_child.returncode = os.waitstatus_to_exitcode(status)
         current_child = None
-    return {"wall": wall, "rss_kib": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
+    rss = usage.ru_maxrss
+    if wrapped is not cmd:
+        try:
+            rss = int(open(rss_file).read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return {"wall": wall, "rss_kib": rss, "cpu": usage.ru_utime + usage.ru_stime,
             "rc": os.waitstatus_to_exitcode(status)}
 
 
