@@ -256,7 +256,7 @@ def deployment_yaml(name, replicas=1, annotations=None):
     return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels:\n    bench: capstan\n{ann}"
             f"spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n"
             f"  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n"
-            f"      - name: main\n        image: registry.local/bench:1\n        ports:\n        - containerPort: 8080\n")
+            f"      - name: main\n        image: registry.local/bench:1\n        ports:\n        - containerPort: 8080\n          protocol: TCP\n")
 
 
 def git_commit_all(repo, message):
