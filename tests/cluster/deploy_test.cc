@@ -13,7 +13,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -309,6 +312,44 @@ TEST_F(DeployTest, ServiceAccountControllerSyncsBoundNamespacesOnlyAndServesMetr
   }
   std::cout << "  capstan_kube_api_requests_total (all) " << requests_before << " -> "
             << FamilySum(after, "capstan_kube_api_requests_total") << "\n";
+}
+
+// A listening socket on 127.0.0.1 (a free port), closed on destruction.
+class BusyPort {
+ public:
+  BusyPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    EXPECT_EQ(::listen(fd_, 1), 0);
+    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~BusyPort() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(DeployTest, ControllerRunsWithoutTheEndpointWhenItsAddressIsTaken) {
+  BusyPort busy;
+  const std::string address = "127.0.0.1:" + std::to_string(busy.port());
+  ASSERT_TRUE(cli_testing::StartController(
+      controller_, {.ns = ns(), .cache_dir = scratch_.path() + "/cache", .log = scratch_.path() + "/controller.log",
+                    .extra_args = {"--metrics-address", address}}));
+  EXPECT_THAT(Log(), HasSubstr("cannot listen on " + address + ": running without /metrics and /healthz"));
+  EXPECT_THAT(Log(), Not(HasSubstr("metrics and health on")));
+}
+
+TEST_F(DeployTest, MalformedMetricsAddressIsRefused) {
+  auto r = cli_testing::Capstan({"controller", "-n", ns(), "--metrics-address", "localhost:http"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("--metrics-address \"localhost:http\": the port is not a number from 0 to 65535"));
 }
 
 TEST_F(DeployTest, EveryDeployFileAppliesWithServerSideDryRun) {

@@ -114,12 +114,17 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
                               : std::make_unique<app::ShardMap>(opts.holder);
   opts.shard = shard.get();
 
+  // Checked before the signal thread starts (a return after it would wait for a signal).
+  if (!f.metrics_address.empty()) {
+    if (auto parsed = ParseListenAddress(f.metrics_address); !parsed.ok()) return Fail(parsed.status());
+  }
   std::stop_source stop;
   std::jthread signals = StopOnSignal(stop);
-  // /metrics and /healthz (cli/metrics_server.h): healthy while the controller's loop runs.
+  // /metrics and /healthz (cli/metrics_server.h): healthy while the controller's loop runs. Its
+  // threads start after StopOnSignal, so they too leave SIGINT and SIGTERM to it.
   std::atomic<bool> running{false};
   MetricsServer endpoint([&running] { return running ? std::string() : std::string("the controller is not running"); });
-  if (base::Status s = endpoint.Serve(f.metrics_address); !s.ok()) return Fail(s);
+  (void)endpoint.Serve(f.metrics_address);  // a malformed address was refused above
 
   std::unique_ptr<cache::ClusterCache> live_cache;
   std::unique_ptr<app::CachedLiveSource> live;
