@@ -268,5 +268,14 @@ TEST_F(ControllerTest, AppGetRefreshAsksTheController) {
   EXPECT_EQ(refreshed, 2u) << log;
 }
 
+// A controller that cannot start (here: its control-plane namespace does not exist) says why and
+// exits 1 at once, rather than waiting for a signal.
+TEST_F(ControllerTest, AControllerThatCannotStartSaysWhyAndExits) {
+  const std::string missing = ns() + "-missing";
+  auto r = cli_testing::Capstan({"controller", "-n", missing, "--metrics-address", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.stderr_text, HasSubstr("namespaces \"" + missing + "\" not found"));
+}
+
 }  // namespace
 }  // namespace capstan

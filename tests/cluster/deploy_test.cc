@@ -185,13 +185,10 @@ class DeployTest : public testing::ClusterTest {
   // Starts `capstan controller` with |kubeconfig| for this test's namespace and an endpoint on a
   // free port; returns the endpoint's host:port from the log line.
   std::string StartController(const std::string& kubeconfig) {
-    cli_testing::ControllerRun run{.ns = ns(), .cache_dir = scratch_.path() + "/cache",
-                                   .log = scratch_.path() + "/controller.log"};
-    std::vector<std::string> argv = {std::string(CAPSTAN_BINARY_DIR) + "/capstan", "--kubeconfig", kubeconfig,
-                                     "controller", "-n", run.ns, "--cache-dir", run.cache_dir, "--app-resync",
-                                     run.resync, "--app-resync-jitter", run.jitter, "--stats-every", "0",
-                                     "--metrics-address", "127.0.0.1:0"};
-    EXPECT_TRUE(controller_.Start(argv, run.log, 0, {}, "started:"));
+    EXPECT_TRUE(cli_testing::StartController(controller_, {.ns = ns(),
+                                                           .cache_dir = scratch_.path() + "/cache",
+                                                           .log = scratch_.path() + "/controller.log",
+                                                           .kubeconfig = kubeconfig}));
     std::smatch m;
     std::string log = Log();
     std::regex bound("metrics and health on http://([0-9.]+:[0-9]+)");
@@ -341,7 +338,7 @@ TEST_F(DeployTest, ControllerRunsWithoutTheEndpointWhenItsAddressIsTaken) {
   const std::string address = "127.0.0.1:" + std::to_string(busy.port());
   ASSERT_TRUE(cli_testing::StartController(
       controller_, {.ns = ns(), .cache_dir = scratch_.path() + "/cache", .log = scratch_.path() + "/controller.log",
-                    .extra_args = {"--metrics-address", address}}));
+                    .metrics_address = address}));
   EXPECT_THAT(Log(), HasSubstr("cannot listen on " + address + ": running without /metrics and /healthz"));
   EXPECT_THAT(Log(), Not(HasSubstr("metrics and health on")));
 }

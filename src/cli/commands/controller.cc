@@ -71,6 +71,21 @@ std::jthread StopOnSignal(std::stop_source stop) {
   });
 }
 
+// Ends the process with the exit code recorded so far. Used once the signal thread runs (a return would
+// join it, and it waits for a signal) and at the end, where operation workers may still be inside a
+// long operation (it resumes with the next controller) rather than unwinding objects they use.
+[[noreturn]] void ExitProcess() {
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(ExitCode());
+}
+
+// Reports |s| and ends the process (see ExitProcess).
+[[noreturn]] void FailAndExit(const base::Status& s) {
+  Fail(s);
+  ExitProcess();
+}
+
 void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
   auto client = ConnectCluster(cluster);
   if (!client.ok()) return Fail(client.status());
@@ -136,7 +151,7 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
       exclusions = settings->Get("resource.exclusions");
     }
     auto filter = cache::ResourceFilter::FromSettings(inclusions, exclusions);
-    if (!filter.ok()) return Fail(filter.status());
+    if (!filter.ok()) FailAndExit(filter.status());
     cache::CacheOptions copts{.filter = *filter};
     copts.keep_full = [shard = shard.get(), ns = f.control_plane_namespace](const std::string& instance) {
       return shard->Owns(app::AppKeyOfInstance(instance, ns));
@@ -144,7 +159,7 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
     live_cache = std::make_unique<cache::ClusterCache>(**client, std::move(copts));
     auto started = std::chrono::steady_clock::now();
     base::Status s = live_cache->Start();
-    if (!s.ok()) return Fail(s.Annotate("starting the cluster cache"));
+    if (!s.ok()) FailAndExit(s.Annotate("starting the cluster cache"));
     cache::CacheStats cs = live_cache->Stats();
     CAPSTAN_LOG_INFO("cluster cache ready in {} ms: {} kinds, {} objects ({} managed), ~{} KiB",
                      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
@@ -171,17 +186,13 @@ void RunController(const ControllerFlags& f, const ClusterFlags& cluster) {
   running = true;
   base::Status s = controller.Run(stop.get_token());
   running = false;
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) FailAndExit(s);
   if (live_cache) {
     cache::CacheStats cs = live_cache->Stats();
     CAPSTAN_LOG_INFO("cluster cache at exit: {} kinds, {} objects ({} managed), ~{} KiB, {} relists",
                      cs.kinds, cs.objects, cs.managed_objects, cs.approx_bytes / 1024, cs.relists);
   }
-  // Operation workers may still be inside a long operation: end the process here (the operation
-  // resumes with the next controller) rather than unwinding objects they use.
-  std::cout.flush();
-  std::cerr.flush();
-  std::_Exit(ExitCode());
+  ExitProcess();
 }
 
 }  // namespace
