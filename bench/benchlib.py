@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import re
+import signal
 import ssl
 import statistics
 import subprocess
@@ -68,7 +69,10 @@ def run_timed(cmd, out_path, err_path, env=None):
     wrapped = ["/usr/bin/time", "-f", "%M", "-o", rss_file, *cmd] if os.access("/usr/bin/time", os.X_OK) else cmd
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.monotonic()
-        current_child = subprocess.Popen(wrapped, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        # A session of its own, so stop_current_child can stop the whole tree (a script and its
+        # controller, a cluster it started) and a terminal's Ctrl-C reaches only this process.
+        current_child = subprocess.Popen(wrapped, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+                                         start_new_session=True)
         _, status, usage = os.wait4(current_child.pid, 0)
         wall = time.monotonic() - t0
         current_child.returncode = os.waitstatus_to_exitcode(status)
@@ -84,12 +88,19 @@ def run_timed(cmd, out_path, err_path, env=None):
 
 
 def stop_current_child():
-    if current_child is not None and current_child.poll() is None:
-        current_child.terminate()
-        try:
-            current_child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            current_child.kill()
+    """TERM to the process group of the run_timed child (its own session), KILL after 30 s: a script
+    that runs a cluster gets the time to take it down."""
+    child = current_child
+    if child is None or child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    except ProcessLookupError:
+        pass
 
 
 def tail(path, lines=1):
