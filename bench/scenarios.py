@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import threading
@@ -243,7 +244,7 @@ class WaveWatch:
 
     def __init__(self, cluster, ns):
         self.server, ca, token = benchlib.kubeconfig_fields(cluster.kubeconfig)
-        self.ctx = __import__("ssl").create_default_context(cadata=ca)
+        self.ctx = ssl.create_default_context(cadata=ca)
         self.token, self.ns = token, ns
         self.added, self.healthy, self.wave = {}, {}, {}
         self.lock = threading.Lock()
