@@ -71,17 +71,19 @@ std::optional<std::string> NotReadyReason(const base::Json& dependent, const bas
   if (!base::GetStringAt(dep, "metadata/deletionTimestamp").empty()) return "being deleted";
   if (OperationRequested(dep) || OperationInProgress(dep)) return "its sync is running";
   if (!ComparedWithSpec(dep)) return "not compared since its spec changed";
-  if (ReconciledAt(dep) < ReconciledAt(dependent)) {
-    return "compared before " + base::GetStringAt(dependent, "metadata/name") + " saw the change";
-  }
+  // Fresh: at the dependent's commit when both follow the same repository and revision (a later
+  // comparison at that commit says nothing new about Git: the cache refreshes an app when its live
+  // objects change); else, with nothing to compare commits by, compared no earlier than the dependent.
   const std::string dep_revision = base::GetStringAt(dep, "status/sync/revision");
   const std::string own_revision = base::GetStringAt(dependent, "status/sync/revision");
   const base::Json dep_source = dep.value("spec", base::Json::object()).value("source", base::Json::object());
   const base::Json own_source = dependent.value("spec", base::Json::object()).value("source", base::Json::object());
-  if (!dep_revision.empty() && !own_revision.empty() && dep_revision != own_revision &&
-      base::GetString(dep_source, "repoURL") == base::GetString(own_source, "repoURL") &&
-      base::GetString(dep_source, "targetRevision") == base::GetString(own_source, "targetRevision")) {
-    return "compared at " + Short(dep_revision) + ", not " + Short(own_revision);
+  const bool same_source = !dep_revision.empty() && !own_revision.empty() &&
+                           base::GetString(dep_source, "repoURL") == base::GetString(own_source, "repoURL") &&
+                           base::GetString(dep_source, "targetRevision") == base::GetString(own_source, "targetRevision");
+  if (same_source && dep_revision != own_revision) return "compared at " + Short(dep_revision) + ", not " + Short(own_revision);
+  if (!same_source && ReconciledAt(dep) < ReconciledAt(dependent)) {
+    return "compared before " + base::GetStringAt(dependent, "metadata/name") + " saw the change";
   }
   const std::string sync = base::GetStringAt(dep, "status/sync/status");
   if (sync != "Synced") return sync.empty() ? "not compared yet" : sync;
@@ -144,7 +146,9 @@ DependencyVerdict CheckDependencies(const base::Json& app,
     std::optional<std::string> reason = NotReadyReason(app, dep ? &*dep : nullptr);
     if (!reason) continue;
     v.waiting.push_back((ref.namespace_ == self_ns ? ref.name : KeyOf(ref)) + " (" + *reason + ")");
-    if (dep && reason->rfind("compared before ", 0) == 0) v.to_refresh.push_back(ref);
+    if (dep && (reason->rfind("compared before ", 0) == 0 || reason->rfind("compared at ", 0) == 0)) {
+      v.to_refresh.push_back(ref);
+    }
   }
   return v;
 }

@@ -8,10 +8,10 @@
 // and the controller starts its automated sync only when every one of them is ready:
 //   - it exists and is not being deleted, asks for no operation and runs none;
 //   - its last comparison is for its current spec (status.sync.comparedTo equals spec: the stale-verdict
-//     guard of Argo CD PR #29649) and is fresh: reconciled no earlier than the dependent's own
-//     comparison that found the change, and, when both follow the same repository and revision, at
-//     the same commit — so a dependency that says Synced and Healthy about the previous commit is not
-//     taken for ready;
+//     guard of Argo CD PR #29649) and is fresh: when both follow the same repository and revision, it
+//     was compared at the dependent's commit — so a dependency that says Synced and Healthy about the
+//     previous commit is not taken for ready; otherwise (nothing to compare commits by) it was
+//     compared no earlier than the dependent's own comparison that found the change;
 //   - it is Synced and Healthy.
 // A cycle (a → b → a) is refused: the apps on it get the condition DependencyError naming it. While
 // it waits, an app carries the condition DependencyWaiting saying for whom and why; `capstan app get`

@@ -57,12 +57,23 @@ TEST(DependsOnTest, ADependencyIsReadyOnlyWhenFreshlySyncedAndHealthy) {
   base::Json db = App("db", "", "Synced", "Healthy", "bbbbbbbb2", "2026-11-27T10:05:01Z");
   EXPECT_EQ(NotReadyReason(web, &db), std::nullopt);
 
-  // The stale verdict: Synced and Healthy, but compared before web saw the new commit.
+  // The stale verdict: Synced and Healthy, but about the previous commit of the same repository and
+  // revision — whether compared before web or after.
   base::Json stale = App("db", "", "Synced", "Healthy", "aaaaaaaa1", "2026-11-27T10:00:00Z");
-  EXPECT_EQ(NotReadyReason(web, &stale), "compared before web saw the change");
-  // Fresh in time, but at another commit of the same repository and revision.
+  EXPECT_EQ(NotReadyReason(web, &stale), "compared at aaaaaaa, not bbbbbbb");
   base::Json other = App("db", "", "Synced", "Healthy", "aaaaaaaa1", "2026-11-27T10:06:00Z");
   EXPECT_EQ(NotReadyReason(web, &other), "compared at aaaaaaa, not bbbbbbb");
+  // At web's commit, compared earlier than web (web was refreshed again since): still ready — the
+  // steady state of two synced apps, where each refresh of web would otherwise make db look stale.
+  base::Json earlier = App("db", "", "Synced", "Healthy", "bbbbbbbb2", "2026-11-27T10:04:00Z");
+  EXPECT_EQ(NotReadyReason(web, &earlier), std::nullopt);
+  // Another repository: no commit to compare, so the time decides.
+  base::Json elsewhere = earlier;
+  elsewhere["spec"]["source"]["repoURL"] = "https://git.example.com/other.git";
+  elsewhere["status"]["sync"]["comparedTo"]["source"]["repoURL"] = "https://git.example.com/other.git";
+  EXPECT_EQ(NotReadyReason(web, &elsewhere), "compared before web saw the change");
+  elsewhere["status"]["reconciledAt"] = "2026-11-27T10:05:00Z";
+  EXPECT_EQ(NotReadyReason(web, &elsewhere), std::nullopt);
 
   base::Json spec_changed = db;
   spec_changed["spec"]["source"]["path"] = "b";
@@ -95,7 +106,7 @@ TEST(DependsOnTest, TheVerdictSaysWhomItWaitsForAndWhatToRefresh) {
   };
   DependencyVerdict v = CheckDependencies(web, get, {{"capstan/web", {"capstan/db", "capstan/queue"}}});
   EXPECT_FALSE(v.ready());
-  EXPECT_EQ(v.Message(), "waiting for db (compared before web saw the change), queue (Progressing)");
+  EXPECT_EQ(v.Message(), "waiting for db (compared at aaaaaaa, not bbbbbbb), queue (Progressing)");
   EXPECT_THAT(Names(v.to_refresh), ElementsAre("capstan/db"));
 
   apps["db"] = App("db", "", "Synced", "Healthy", "bbbbbbbb2", "2026-11-27T10:05:01Z");
