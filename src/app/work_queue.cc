@@ -42,7 +42,10 @@ std::optional<std::string> WorkQueue::Get() {
         processing_.insert(key);
         return key;
       }
-      cv_.wait_until(lock, first->first);
+      // A copy: wait_until reads its deadline again after waking, and an Add meanwhile may erase
+      // the element |first| points to.
+      const Clock::time_point until = first->first;
+      cv_.wait_until(lock, until);
     } else {
       cv_.wait(lock);
     }

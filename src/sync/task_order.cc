@@ -21,8 +21,6 @@ constexpr std::array<std::string_view, 35> kKindOrder = {
     "Job", "CronJob", "IngressClass", "Ingress", "APIService",
 };
 
-std::string Name(const Task& t) { return base::GetStringAt(t.obj(), "metadata/name"); }
-
 bool IsNamespaceTask(const Task& t) {
   return t.target != nullptr && t.key.group.empty() && t.key.kind == "Namespace";
 }
@@ -68,7 +66,7 @@ bool TaskLess(const Task& a, const Task& b) {
   if (a.wave != b.wave) return a.wave < b.wave;
   int ra = KindRank(a.key.kind), rb = KindRank(b.key.kind);
   if (ra != rb) return ra < rb;
-  return Name(a) < Name(b);
+  return a.key.name < b.key.name;  // the object's metadata.name (a hook's key is made after naming it)
 }
 
 void SortTasks(std::vector<Task>& tasks, const std::string& destination_namespace) {
