@@ -105,6 +105,15 @@ def check_operation(r, n, what):
         raise BenchError(f"{what}: operation {phase} with {got} resource results, expected Succeeded and {n}")
 
 
+def write_configmaps(directory, n):
+    """Writes N ConfigMaps cm-1 … cm-N (zero-padded), one file each, into a new |directory|."""
+    os.makedirs(directory)
+    width = len(str(n))
+    for i in range(1, n + 1):
+        with open(os.path.join(directory, f"cm-{i:0{width}d}.yaml"), "w") as f:
+            f.write(benchlib.configmap_yaml(f"cm-{i:0{width}d}"))
+
+
 # ------------------------------------------------------------------------------------------------
 # Scenarios 1 and 2: one wave of N ConfigMaps, created, then unchanged
 
@@ -114,11 +123,7 @@ def sync_configmaps(ctx, cluster, n):
     api = cluster.api
     repo = ctx.dir("s1", "repo")
     cms = os.path.join(repo, "configmaps")
-    os.makedirs(cms)
-    width = len(str(n))
-    for i in range(1, n + 1):
-        with open(os.path.join(cms, f"cm-{i:0{width}d}.yaml"), "w") as f:
-            f.write(benchlib.configmap_yaml(f"cm-{i:0{width}d}"))
+    write_configmaps(cms, n)
     benchlib.git_commit_all(repo, f"{n} ConfigMaps")
     cache = ctx.dir("s1", "capstan-cache")
     kcache = ctx.dir("s1", "kubectl-cache")
@@ -384,12 +389,7 @@ def plan_diff(ctx, cluster, n):
     s = Steps(ctx, "s4")
     api = cluster.api
     repo = ctx.dir("s4", "repo")
-    d = os.path.join(repo, "big")
-    os.makedirs(d)
-    width = len(str(n))
-    for i in range(1, n + 1):
-        with open(os.path.join(d, f"cm-{i:0{width}d}.yaml"), "w") as f:
-            f.write(benchlib.configmap_yaml(f"cm-{i:0{width}d}"))
+    write_configmaps(os.path.join(repo, "big"), n)
     benchlib.git_commit_all(repo, f"{n} ConfigMaps")
     cache = ctx.dir("s4", "capstan-cache")
     ns = "big"
